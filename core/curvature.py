@@ -11,23 +11,26 @@ from typing import Callable
 
 import torch
 
-Field = Callable[[torch.Tensor], torch.Tensor]  # [..., 2] → [...]
+Field = Callable[[torch.Tensor], torch.Tensor]  # [..., D] → [...], each point on its own
 
 #: Names for the signs of the two eigenvalues, used by the curvature map.
 KINDS = ("bowl-shaped", "saddle-shaped", "dome-shaped", "flat in some direction")
 
 
 def gradient(s: Field, xy: torch.Tensor) -> torch.Tensor:
-    """∇f at every point: [..., 2]."""
+    """∇f at every point: [..., D]."""
     xy = xy.detach().requires_grad_(True)
     return torch.autograd.grad(s(xy).sum(), xy)[0]
 
 
 def hessian(s: Field, xy: torch.Tensor) -> torch.Tensor:
-    """The 2×2 Hessian at every point: [..., 2, 2]."""
+    """The Hessian at every point: [..., D, D] (D = 2 for a surface; D backward passes, each
+    batched over all points, were much faster than torch.func's vmap(hessian) for small D)."""
     xy = xy.detach().requires_grad_(True)
     g = torch.autograd.grad(s(xy).sum(), xy, create_graph=True)[0]
-    rows = [torch.autograd.grad(g[..., i].sum(), xy, retain_graph=True)[0] for i in range(2)]
+    rows = [torch.autograd.grad(g[..., i].sum(), xy, retain_graph=True, allow_unused=True)[0]
+            for i in range(xy.shape[-1])]
+    rows = [torch.zeros_like(xy) if r is None else r for r in rows]  # a row with no curvature
     return torch.stack(rows, dim=-2).detach()
 
 
@@ -82,8 +85,10 @@ def critical_points(s, n: int = 21, steps: int = 60, tol: float = 1e-6,
     p = torch.cartesian_prod(xs, ys)
     for _ in range(steps):
         H, g = hessian(s, p), gradient(s, p)
-        p = p - (torch.linalg.pinv(H) @ g.unsqueeze(-1)).squeeze(-1)
-        p = torch.where(torch.isfinite(p), p, torch.full_like(p, 1e6))
+        ok = torch.isfinite(H).flatten(-2).all(-1) & torch.isfinite(g).all(-1)
+        H = torch.where(ok[:, None, None], H, torch.eye(2, dtype=H.dtype))  # pinv fails on NaN
+        step = (torch.linalg.pinv(H) @ g.nan_to_num().unsqueeze(-1)).squeeze(-1)
+        p = torch.where(ok[:, None] & torch.isfinite(p - step), p - step, torch.full_like(p, 1e6))
     g = gradient(s, p).norm(dim=-1)
     inside = (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1)
     p = p[inside & (g < tol)]

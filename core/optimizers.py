@@ -3,7 +3,7 @@
 First-order methods are `torch.optim` itself: its update rules are element-wise, so a `[N, D]`
 parameter whose loss is the *sum* over rows is exactly N independent runs. Newton, saddle-free
 Newton and perturbed gradient descent are not in torch; they are written here, batched over rows
-with `torch.func` (one Hessian per row via vmap).
+(every row's gradient and Hessian from backward passes over the summed loss).
 """
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import torch
-from torch.func import grad, hessian, vmap
+
+from . import curvature
 
 RowLoss = Callable[[torch.Tensor], torch.Tensor]  # [B, D] → [B]; row i depends on row i only
 
@@ -179,15 +180,14 @@ class Stepper:
 
     def _custom_step(self, fn: RowLoss, noise_std: float):
         x = self._x
-        one = lambda row: fn(row.unsqueeze(0)).squeeze(0)  # noqa: E731 — one row's loss
         with torch.no_grad():
             loss = fn(x)
-        g = vmap(grad(one))(x)
+        g = curvature.gradient(fn, x)
         exact = g
         if noise_std:
             g = g + self._noise(noise_std, g)
         if self.info.second_order:
-            step = _newton_direction(vmap(hessian(one))(x), g, self.hyper["damping"],
+            step = _newton_direction(curvature.hessian(fn, x), g, self.hyper["damping"],
                                      saddle_free=self.name == "saddle_free_newton")
             self._x = x - self._lr * step
         else:
@@ -222,7 +222,7 @@ def _newton_direction(H: torch.Tensor, g: torch.Tensor, damping: float,
     Newton keeps each eigenvalue's sign (so it is drawn to saddles) and only keeps |λ| away from 0;
     saddle-free Newton divides by |λ| + damping, so it always moves downhill.
     """
-    lam, Q = torch.linalg.eigh(H)
+    lam, Q = _eigh(H)
     c = (Q.transpose(-1, -2) @ g.unsqueeze(-1)).squeeze(-1)
     if saddle_free:
         scale = lam.abs() + damping
@@ -230,3 +230,17 @@ def _newton_direction(H: torch.Tensor, g: torch.Tensor, damping: float,
         sign = torch.where(lam < 0, -1.0, 1.0).to(lam.dtype)
         scale = sign * lam.abs().clamp_min(damping)
     return (Q @ (c / scale).unsqueeze(-1)).squeeze(-1)
+
+
+def _eigh(H: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Eigenvalues (ascending) and eigenvectors of symmetric matrices. For 2×2 (every surface)
+    the closed form is ten element-wise ops, about ten times faster than batched linalg.eigh."""
+    if H.shape[-1] != 2:
+        return torch.linalg.eigh(H)
+    a, b, d = H[..., 0, 0], H[..., 0, 1], H[..., 1, 1]
+    mean, radius = (a + d) / 2, torch.hypot((a - d) / 2, b)
+    theta = 0.5 * torch.atan2(2 * b, a - d)  # angle of the eigenvector of the larger eigenvalue
+    cos, sin = torch.cos(theta), torch.sin(theta)
+    lam = torch.stack([mean - radius, mean + radius], dim=-1)
+    Q = torch.stack([torch.stack([-sin, cos], dim=-1), torch.stack([cos, sin], dim=-1)], dim=-1)
+    return lam, Q

@@ -162,7 +162,7 @@ def _build() -> dict[str, Surface]:
         Surface("ackley", "Ackley", _ackley, ((-5.0, 5.0), (-5.0, 5.0)),
                 r"-20e^{-0.2\sqrt{(x^2+y^2)/2}} - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e + 20",
                 "A nearly flat, bumpy plain with one deep, sharp hole at the origin (Ackley 1987).",
-                ((0.0, 0.0, float(_ackley(torch.tensor(0.0), torch.tensor(0.0)))),),
+                ((0.0, 0.0, float(_ackley(*torch.zeros(2, dtype=torch.float64)))),),
                 start=(2.6, -3.4), lr=0.01),
         Surface("six_hump_camel", "Six-hump camel", _camel, ((-2.0, 2.0), (-1.2, 1.2)),
                 r"\left(4 - 2.1x^2 + \tfrac{x^4}{3}\right)x^2 + xy + (4y^2 - 4)\,y^2",

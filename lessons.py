@@ -1,0 +1,25 @@
+"""The pages of the lab, in teaching order: one line per page.
+
+app.py builds the navigation from this table, Home links to every lesson in it, and the page and
+browser tests cover every entry, so adding a lesson is one line here (plus its file in pages/).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Entry(NamedTuple):
+    file: str   # path from the repository root
+    title: str  # shown in the navigation and on Home
+    icon: str   # a Material icon (":material/name:") or an emoji
+    url: str    # the page's address: part of every shared link, so keep it stable
+    blurb: str = ""  # one sentence for Home: the question the lesson answers
+
+
+HOME = Entry("pages/home.py", "Home", ":material/home:", "")
+
+#: Lesson pages in the order a class meets them.
+LESSONS: list[Entry] = [
+    Entry("pages/saddles.py", "Saddle points and flat regions", ":material/trending_flat:",
+          "saddles", "Why a zero gradient is not always a minimum, and how optimisers get away."),
+]

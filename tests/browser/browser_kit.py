@@ -1,0 +1,100 @@
+"""Shared browser-test kit: start the real server, find Debian's Chromium (skip without it,
+except in CI, where it is an error), wait until a page is drawn, take a full-page screenshot."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SHOTS = ROOT / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-quic"]
+START_TIMEOUT_S = 120   # server start: torch and streamlit imports on two shared cores
+PAGE_TIMEOUT_MS = 120_000
+SKELETONS = ('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"], '
+             '[data-testid="stAppSkeleton"]')
+CHARTS = '[data-testid="stVegaLiteChart"], [data-testid="stPlotlyChart"]'
+DRAWN = ('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks, '
+         '[data-testid="stPlotlyChart"] .main-svg')
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path:
+        return path
+    reason = "Debian's chromium is not installed: `bash scripts/test.sh` installs it"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    """`streamlit run app.py` headless, as it runs when hosted; returns once it answers health."""
+    log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a full pipe would stall the server
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.25)
+    stop_server(proc)
+    raise RuntimeError(f"streamlit did not answer /_stcore/health within {START_TIMEOUT_S} s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def wait_until_drawn(page) -> None:
+    """Wait until the script run has finished, no element is still a loading skeleton (charts
+    and maths load their code lazily), and every chart has drawn its canvas or SVG."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(
+        f"""() => !document.querySelector('{SKELETONS}')
+                  && [...document.querySelectorAll('{CHARTS}')].every(
+                         c => c.querySelector('canvas, svg.marks, .main-svg'))""",
+        timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_load_state("networkidle", timeout=PAGE_TIMEOUT_MS)
+
+
+def screenshot(page, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside its own container, so grow the window to fit."""
+    height = page.evaluate("""() => Math.max(...[...document.querySelectorAll(
+        '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]'
+        )].map(e => e.scrollHeight))""")
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": min(int(height), 12_000)})
+    wait_until_drawn(page)
+    path.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+
+

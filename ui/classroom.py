@@ -1,0 +1,173 @@
+"""Classroom helpers every page calls: presentation mode, lesson scenes, predict-then-run,
+export of data and settings, references, and sections shown one at a time when presenting.
+
+Kept in one place so that pages never need retrofitting when the classroom features grow.
+"""
+from __future__ import annotations
+
+import json
+import re
+from contextlib import contextmanager
+from functools import partial
+from typing import Iterator, Mapping, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from .controls import set_values
+
+#: The presentation-mode toggle's key: one switch for the whole app, kept in the URL.
+PRESENT = "present"
+_FIRST = "_ui_first_section"  # title of the page's first section, open when presenting
+_SCENES: dict[str, list[str]] = {}  # prefix → scene names, as last drawn
+
+_PRESENT_CSS = """<style>
+html { font-size: 21px; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 3rem; padding-right: 3rem; }
+</style>"""
+
+
+def _private(prefix: str, name: str) -> str:
+    return f"_ui_{prefix}_{name}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "data"
+
+
+# -- presentation -----------------------------------------------------------------------------
+
+def is_present() -> bool:
+    return bool(st.session_state.get(PRESENT, False))
+
+
+def page_setup(title: str, idea: str) -> bool:
+    """Title, the page's idea in a few sentences, and the presentation-mode switch.
+    Returns whether presentation mode is on (larger type, settings folded, one section open)."""
+    st.session_state[_FIRST] = None
+    head, switch = st.columns([4, 1], vertical_alignment="bottom")
+    head.title(title)
+    present = switch.toggle("Presentation mode", key=PRESENT, bind="query-params",
+                            help="For a projector: larger type, settings folded away, "
+                                 "one chart at a time.")
+    if present:
+        st.html(_PRESENT_CSS)
+    st.markdown(idea)
+    return present
+
+
+def controls(label: str = "Settings"):
+    """A box for a page's controls: open normally, folded away in presentation mode."""
+    return st.expander(label, expanded=not is_present(), icon=":material/tune:")
+
+
+@contextmanager
+def section(title: str) -> Iterator[None]:
+    """One part of a page (a chart and its notes). Normally a headed block; in presentation
+    mode an expander, only the first one open, so the class sees one chart at a time.
+    The first title is remembered (not counted) so that a fragment's rerun keeps it open."""
+    if st.session_state.get(_FIRST) is None:
+        st.session_state[_FIRST] = title
+    if is_present():
+        with st.expander(title, expanded=title == st.session_state[_FIRST]):
+            yield
+    else:
+        st.subheader(title)
+        with st.container():
+            yield
+
+
+# -- lesson scenes ----------------------------------------------------------------------------
+
+def scenes(prefix: str, scenes: Mapping[str, Mapping[str, object]]) -> None:
+    """A row of buttons, one per named scene; a click sets every widget in the scene (by key)
+    before the page reruns, so the address bar then holds the scene's link.
+    The scene matching the current settings is highlighted."""
+    _SCENES[prefix] = list(scenes)
+    if not scenes:
+        return
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.markdown("**Lesson scenes**")
+    state = st.session_state
+    for i, (name, values) in enumerate(scenes.items()):
+        active = all(k in state and state[k] == v for k, v in values.items())
+        row.button(name, key=_private(prefix, f"scene_{i}"), on_click=set_values,
+                   args=(values,), type="primary" if active else "secondary",
+                   icon=":material/slideshow:")
+
+
+def scene_names(prefix: str) -> list[str]:
+    """The scenes a page offered under this prefix (after it has been drawn once)."""
+    return list(_SCENES.get(prefix, []))
+
+
+# -- predict, then run ------------------------------------------------------------------------
+
+def _commit(prefix: str) -> None:
+    st.session_state[_private(prefix, "committed")] = st.session_state.get(f"{prefix}_guess")
+
+
+def predict(prefix: str, question: str, options: Sequence[str], answer: str, explain: str) -> bool:
+    """Ask first, reveal after the guess is committed. The guess is deliberately not in the URL,
+    so a shared link does not give the answer away. Returns whether the answer is shown."""
+    with st.container(border=True):
+        st.markdown(f":material/psychology_alt: **Predict first.** {question}")
+        guess = st.radio(question, list(options), index=None, key=f"{prefix}_guess",
+                         label_visibility="collapsed")
+        st.button("Commit my guess", key=_private(prefix, "commit"), disabled=guess is None,
+                  on_click=_commit, args=(prefix,))
+        committed = st.session_state.get(_private(prefix, "committed"))
+        if committed is None:
+            return False
+        if committed == answer:
+            st.success(f"Right — {answer}. {explain}", icon=":material/check_circle:")
+        else:
+            st.info(f"You guessed {committed}; the answer is {answer}. {explain}",
+                    icon=":material/lightbulb:")
+        return True
+
+
+# -- export -----------------------------------------------------------------------------------
+
+def to_csv(df: pd.DataFrame) -> str:
+    return df.to_csv(index=False)
+
+
+def to_json(settings: Mapping[str, object]) -> str:
+    return json.dumps(dict(settings), indent=2, sort_keys=True, default=str)
+
+
+def _plain(v) -> bool:
+    if isinstance(v, (list, tuple)):
+        return all(_plain(x) for x in v)
+    return v is None or isinstance(v, (str, int, float, bool))
+
+
+def current_settings(prefix: str) -> dict[str, object]:
+    """The page's widget values (keys starting with prefix + "_"), by widget key, so a settings
+    file can be read back as a scene. The hidden guess and non-plain values are left out."""
+    state = st.session_state
+    keys = [k for k in state if isinstance(k, str) and k.startswith(prefix + "_")
+            and k != f"{prefix}_guess"]
+    return {k: (list(state[k]) if isinstance(state[k], tuple) else state[k])
+            for k in sorted(keys) if _plain(state[k])}
+
+
+def export(prefix: str, frames: Mapping[str, pd.DataFrame], settings: Mapping[str, object]) -> None:
+    """Download buttons: each frame as CSV and the settings as JSON. Files are built only when
+    clicked, so a rerun costs nothing. (PNG/SVG of a chart are in each chart's own menu.)"""
+    with st.expander("Download the data and settings", icon=":material/download:"):
+        row = st.container(horizontal=True)
+        for name, df in frames.items():
+            row.download_button(f"{name} (CSV)", data=partial(to_csv, df),
+                                file_name=f"{prefix}-{_slug(name)}.csv", mime="text/csv",
+                                key=_private(prefix, f"csv_{_slug(name)}"), on_click="ignore")
+        row.download_button("Settings (JSON)", data=partial(to_json, dict(settings)),
+                            file_name=f"{prefix}-settings.json", mime="application/json",
+                            key=_private(prefix, "json"), on_click="ignore")
+
+
+def references(items: Sequence[str]) -> None:
+    """The page's sources, by author and year."""
+    st.markdown("#### References")
+    st.markdown("\n".join(f"- {item}" for item in items))

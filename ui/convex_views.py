@@ -1,0 +1,215 @@
+"""Charts for the convex lesson that the shared ui.charts does not draw: the curvature map, the
+chord counterexample, the 3-D surface and the Play animation of the descent paths.
+
+Data in → chart out; no Streamlit here, so every builder can be tested on its own.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .charts import PALETTE  # the same colour per run as the Altair charts
+
+#: Runs also differ by line dash and marker shape, so that no information rests on colour alone.
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "x", "star")
+
+#: Names of the curvature map's categories; "no value" marks cells where f is not finite.
+NO_VALUE = "no value (f not finite)"
+KIND_COLOURS = {"bowl-shaped": "#0072B2", "saddle-shaped": "#E69F00", "dome-shaped": "#D55E00",
+                "flat in some direction": "#BBBBBB", NO_VALUE: "#FFFFFF"}
+
+
+def _edges(v: np.ndarray) -> np.ndarray:
+    """Cell edges around evenly spaced centres: a grid point owns the square around it."""
+    step = (v[-1] - v[0]) / max(len(v) - 1, 1)
+    return np.concatenate([v - step / 2, v[-1:] + step / 2])
+
+
+def kind_frame(xs, ys, kinds, kind_names: Sequence[str]) -> pd.DataFrame:
+    """Runs of equal kind along each row as one rectangle each (x, x2, y, y2, kind).
+
+    A 200×200 map has 40,000 cells but only a few thousand runs, so the browser draws exactly the
+    same picture with far fewer marks. `kinds` [ny, nx] holds an index into kind_names, or −1.
+    """
+    xs, ys, k = np.asarray(xs, float), np.asarray(ys, float), np.asarray(kinds, int)
+    xe, ye = _edges(xs), _edges(ys)
+    change = np.ones_like(k, dtype=bool)
+    change[:, 1:] = k[:, 1:] != k[:, :-1]
+    rows, starts = np.nonzero(change)
+    ends = np.append(starts[1:], 0)
+    ends[np.append(rows[1:] != rows[:-1], True)] = k.shape[1]
+    names = np.array([*kind_names, NO_VALUE])
+    # Each rectangle reaches a third of a cell into its neighbours (drawn over it), so that
+    # anti-aliasing leaves no seams between rows.
+    dx, dy = (xe[1] - xe[0]) / 3, (ye[1] - ye[0]) / 3
+    return pd.DataFrame({"x": xe[starts], "x2": np.minimum(xe[ends] + dx, xe[-1]),
+                         "y": ye[rows], "y2": np.minimum(ye[rows + 1] + dy, ye[-1]),
+                         "kind": names[k[rows, starts]]})
+
+
+def curvature_map(frame: pd.DataFrame, bounds, height: int = 380) -> alt.Chart:
+    """The map of curvature kinds: a fixed colour per kind; the legend lists the kinds present."""
+    (x0, x1), (y0, y1) = bounds
+    domain = list(KIND_COLOURS)
+    present = [d for d in domain if d in set(frame["kind"])]
+    return alt.Chart(frame).mark_rect(stroke=None, opacity=1).encode(
+        x=alt.X("x:Q", title="x", scale=alt.Scale(domain=[x0, x1], nice=False, zero=False)),
+        x2="x2:Q",
+        y=alt.Y("y:Q", title="y", scale=alt.Scale(domain=[y0, y1], nice=False, zero=False)),
+        y2="y2:Q",
+        color=alt.Color("kind:N", title="curvature",
+                        scale=alt.Scale(domain=domain, range=[KIND_COLOURS[d] for d in domain]),
+                        legend=alt.Legend(orient="bottom", columns=2, values=present)),
+        tooltip=[alt.Tooltip("kind:N", title="curvature")],
+    ).properties(height=height, description="Curvature map: each region coloured by the signs "
+                 "of the surface's two curvatures there (bowl-, saddle- or dome-shaped).")
+
+
+def chord_layer(a, b, t: float) -> alt.Chart:
+    """The worst violating chord on the map: the segment a–b and the point where it fails."""
+    (ax, ay), (bx, by) = a, b
+    seg = pd.DataFrame({"x": [ax, bx], "y": [ay, by], "where": ["a", "b"]})
+    mid = pd.DataFrame({"x": [t * ax + (1 - t) * bx], "y": [t * ay + (1 - t) * by],
+                        "where": ["surface above the chord here"]})
+    line = alt.Chart(seg).mark_line(color="black", strokeWidth=2.5, strokeDash=[6, 3]).encode(
+        x="x:Q", y="y:Q")
+    ends = alt.Chart(seg).mark_point(color="black", filled=True, size=70).encode(
+        x="x:Q", y="y:Q", tooltip=["where:N", alt.Tooltip("x:Q", format=".3f"),
+                                   alt.Tooltip("y:Q", format=".3f")])
+    worst = alt.Chart(mid).mark_point(shape="cross", color="black", filled=True, size=220,
+                                      stroke="white", strokeWidth=1).encode(
+        x="x:Q", y="y:Q", tooltip=["where:N"])
+    return alt.layer(line, ends, worst)
+
+
+def chord_profile(frame: pd.DataFrame) -> alt.Chart:
+    """The surface along the chord next to the straight chord itself: convex ⇔ never above.
+
+    frame: s (0 at a, 1 at b), surface, chord.
+    """
+    long = frame.melt("s", ["surface", "chord"], var_name="curve", value_name="loss")
+    return alt.Chart(long).mark_line(strokeWidth=2.5).encode(
+        x=alt.X("s:Q", title="position along the chord (0 = a, 1 = b)"),
+        y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
+        color=alt.Color("curve:N", title=None,
+                        scale=alt.Scale(domain=["surface", "chord"], range=["#0072B2", "black"])),
+        strokeDash=alt.StrokeDash("curve:N", title=None,
+                                  scale=alt.Scale(domain=["surface", "chord"],
+                                                  range=[[1, 0], [6, 3]])),
+        tooltip=[alt.Tooltip("s:Q", format=".2f"), "curve:N", alt.Tooltip("loss:Q", format=".4g")],
+    ).properties(height=220, description="Loss along the worst chord compared with the straight "
+                 "line between its ends; where the loss rises above the line, convexity fails.")
+
+
+def display_height(z: np.ndarray, log: bool) -> tuple[np.ndarray, str]:
+    """What the 3-D view and the animation plot as height: the loss, or log₁₀ of its rise above
+    the lowest value when its range is too wide to see on a straight scale."""
+    z = np.where(np.isfinite(z), z, np.nan)
+    if not log or np.isnan(z).all():
+        return z, "loss"
+    low = np.nanmin(z)
+    offset = max(1e-3 * (np.nanmax(z) - low), 1e-12)
+    return np.log10(z - low + offset), f"log₁₀(loss − {low:.3g} + {offset:.2g})"
+
+
+def surface_3d(xs, ys, z, minima, log: bool, title: str = "") -> go.Figure:
+    """The surface as a 3-D plot (drag to turn it), with the known minima as red diamonds."""
+    h, label = display_height(np.asarray(z, float), log)
+    fig = go.Figure(go.Surface(x=np.asarray(xs), y=np.asarray(ys), z=h, colorscale="Viridis",
+                               colorbar=dict(title=dict(text=label, side="right"), len=0.8),
+                               hovertemplate="x %{x:.3f}<br>y %{y:.3f}<br>height %{z:.4g}"
+                                             "<extra></extra>"))
+    if len(minima):
+        m = np.asarray(minima, float)
+        mh, _ = display_height(np.concatenate([np.asarray(z, float).ravel(), m[:, 2]]), log)
+        fig.add_trace(go.Scatter3d(x=m[:, 0], y=m[:, 1], z=mh[-len(m):], mode="markers",
+                                   name="known minima", marker=dict(size=5, color="#D55E00",
+                                                                    symbol="diamond")))
+    fig.update_layout(title=title, height=420, margin=dict(l=0, r=0, t=30 if title else 0, b=0),
+                      scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title=label),
+                      showlegend=False)
+    return fig
+
+
+def frame_steps(steps: Sequence[int], n: int = 60) -> list[int]:
+    """At most n recorded steps, evenly spread, always the first and the last."""
+    steps = sorted(set(int(s) for s in steps))
+    if len(steps) <= n:
+        return steps
+    idx = np.unique(np.round(np.linspace(0, len(steps) - 1, n)).astype(int))
+    return [steps[i] for i in idx]
+
+
+def positions(run: pd.DataFrame, steps: Sequence[int]) -> np.ndarray:
+    """Where a run is at each of `steps` [k, 2]: its last recorded point at or before the step
+    (a run that stopped stays where it stopped)."""
+    run = run.sort_values("step")
+    i = np.searchsorted(run["step"].to_numpy(), np.asarray(steps), side="right") - 1
+    return run[["x", "y"]].to_numpy()[np.clip(i, 0, len(run) - 1)]
+
+
+def play_figure(xs, ys, z, paths: pd.DataFrame, minima, log: bool, n_frames: int = 60,
+                frame_ms: int = 80) -> go.Figure:
+    """A map with every path and a marker per run that the Play button moves along its path.
+
+    paths: run, step, x, y (a stopped run simply ends). The animation runs in the browser as
+    Plotly frames; only the markers change from frame to frame.
+    """
+    h, label = display_height(np.asarray(z, float), log)
+    fig = go.Figure(go.Contour(x=np.asarray(xs), y=np.asarray(ys), z=h, colorscale="Viridis",
+                               ncontours=14, line=dict(width=0.3, color="rgba(255,255,255,0.4)"),
+                               colorbar=dict(title=dict(text=label, side="right")),
+                               hovertemplate="x %{x:.3f}<br>y %{y:.3f}<extra></extra>"))
+    if len(minima):
+        m = np.asarray(minima, float)
+        fig.add_trace(go.Scatter(x=m[:, 0], y=m[:, 1], mode="markers", name="known minima",
+                                 marker=dict(symbol="star", size=13, color="white",
+                                             line=dict(color="black", width=1))))
+    runs = list(dict.fromkeys(paths["run"]))
+    groups = {r: paths[paths["run"] == r].sort_values("step") for r in runs}
+    for i, r in enumerate(runs):
+        g = groups[r]
+        fig.add_trace(go.Scatter(x=g["x"], y=g["y"], mode="lines", name=r, showlegend=False,
+                                 line=dict(color=PALETTE[i % len(PALETTE)], width=2,
+                                           dash=DASHES[i % len(DASHES)])))
+    first = len(fig.data)
+    steps = frame_steps(paths["step"], n_frames) if len(paths) else [0]
+    at = [positions(groups[r], steps) for r in runs]
+    for i, r in enumerate(runs):
+        fig.add_trace(go.Scatter(x=at[i][:1, 0], y=at[i][:1, 1], mode="markers", name=r,
+                                 marker=dict(size=13, color=PALETTE[i % len(PALETTE)],
+                                             symbol=SYMBOLS[i % len(SYMBOLS)],
+                                             line=dict(color="white", width=1.5))))
+    markers = list(range(first, first + len(runs)))
+    fig.frames = [go.Frame(name=str(s), traces=markers,
+                           data=[{"type": "scatter", "x": [float(p[k, 0])], "y": [float(p[k, 1])]}
+                                 for p in at])
+                  for k, s in enumerate(steps)]
+    play = dict(frame=dict(duration=frame_ms, redraw=False), transition=dict(duration=0),
+                fromcurrent=True, mode="immediate")
+    pause = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
+    (x0, x1), (y0, y1) = (float(xs[0]), float(xs[-1])), (float(ys[0]), float(ys[-1]))
+    fig.update_layout(
+        height=540, margin=dict(l=10, r=10, t=10, b=190),
+        xaxis=dict(title=dict(text="x", standoff=4), range=[x0, x1]),
+        yaxis=dict(title="y", range=[y0, y1]),
+        legend=dict(orientation="h", x=0, y=-0.58, yanchor="top"),
+        updatemenus=[dict(type="buttons", direction="left", x=0, y=-0.2, xanchor="left",
+                          yanchor="top", showactive=False, pad=dict(t=0, r=10),
+                          buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
+                                   dict(label="❚❚ Pause", method="animate",
+                                        args=[[None], pause])])],
+        sliders=[dict(active=0, x=0, y=-0.34, len=1, yanchor="top", pad=dict(t=0, b=0),
+                      currentvalue=dict(prefix="step ", xanchor="right", offset=4,
+                                        font=dict(size=13, color="#31333F")),
+                      ticklen=0, tickcolor="rgba(0,0,0,0)", font=dict(color="rgba(0,0,0,0)"),
+                      steps=[dict(label=str(s), method="animate",
+                                  args=[[str(s)], dict(mode="immediate", frame=dict(
+                                      duration=0, redraw=False), transition=dict(duration=0))])
+                             for s in steps])])
+    return fig
