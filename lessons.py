@@ -20,6 +20,10 @@ HOME = Entry("pages/home.py", "Home", ":material/home:", "")
 
 #: Lesson pages in the order a class meets them.
 LESSONS: list[Entry] = [
+    Entry("pages/convex.py", "Convex or not", ":material/landscape:", "convex",
+          "Why a bowl is easy and a landscape of hills and valleys is not."),
+    Entry("pages/restarts.py", "Local minima and restarts", ":material/restart_alt:", "restarts",
+          "Where you end up depends on where you start: basins, restarts and noise."),
     Entry("pages/saddles.py", "Saddle points and flat regions", ":material/trending_flat:",
           "saddles", "Why a zero gradient is not always a minimum, and how optimisers get away."),
 ]

@@ -9,13 +9,13 @@ many shuffles of the same runs, computed as one tensor, not by looping over shuf
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
-from torch.utils._pytree import tree_flatten
 from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils._pytree import tree_flatten
 
 from . import budget, curvature, descent, networks, optimizers
 from .data import make as make_data
@@ -24,9 +24,6 @@ from .data import make as make_data
 UNLISTED, ELSEWHERE, MOVING, ESCAPED, DIVERGED = -1, -2, -3, -4, -5
 OUTCOMES = {UNLISTED: "a minimum not in the list", ELSEWHERE: "stopped on a saddle or flat",
             MOVING: "still moving", ESCAPED: "escaped", DIVERGED: "diverged"}
-#: A Newton-type step costs a per-start Hessian and eigendecomposition: measured about 25 times
-#: a gradient step on 40,000 starts, so the page's 2-second budget counts it that way.
-SECOND_ORDER_COST = 25.0
 #: Gradient steps (starts × steps) one request may take: 200×200 starts × 500 steps, about 1 s.
 MAX_WORK = 2.0e7
 #: Elements one forward and backward pass writes per point on Ackley, six-hump camel or Beale
@@ -190,7 +187,7 @@ def step_cost(s) -> float:
 
 
 def _check(s, starts: int, steps: int, optimizer: str, what: str) -> None:
-    cost = step_cost(s) * (SECOND_ORDER_COST if optimizers.info(optimizer).second_order else 1.0)
+    cost = step_cost(s) * (descent.SECOND_ORDER_COST if optimizers.info(optimizer).second_order else 1.0)
     budget.check(work=starts * steps * cost, max_work=MAX_WORK, what=what,
                  hint="Use fewer starts or fewer steps (Newton-type steps, and surfaces built "
                       "from data, cost more per step).")
@@ -198,7 +195,7 @@ def _check(s, starts: int, steps: int, optimizer: str, what: str) -> None:
 
 def largest_grid(s, steps: int, optimizer: str) -> int:
     """The largest n (≤ MAX_GRID) whose n×n map of `steps` steps fits the budget on `s`."""
-    cost = step_cost(s) * (SECOND_ORDER_COST if optimizers.info(optimizer).second_order else 1.0)
+    cost = step_cost(s) * (descent.SECOND_ORDER_COST if optimizers.info(optimizer).second_order else 1.0)
     return int(min(MAX_GRID, (MAX_WORK / (max(steps, 1) * cost)) ** 0.5))
 
 
@@ -401,7 +398,8 @@ class NetRestarts:
     picks: dict             # "best" / "median" / "worst" → restart index
     grid: tuple             # (xs [g], ys [g]) where the boundaries are drawn
     probs: dict             # same keys → [g(y), g(x)] probability of class 1
-    stalled: np.ndarray     # [R] bool: not within 10% of the way from the start to the best
+    stalled: np.ndarray     # [R] bool: not diverged, yet not within 10% of the way from the
+    #                         typical starting loss down to the best restart
     size: int               # number of weights
 
 
@@ -442,7 +440,7 @@ def net_restarts(dataset: str = "xor", points: int = 200, noise: float = 0.1, hi
         probs = {k: P[i].reshape(grid, grid).numpy() for i, k in enumerate(picks)}
     codes = np.where(fit.diverged.numpy(), DIVERGED, ELSEWHERE)
     ge = good_enough(curves[0].numpy(), final.numpy(), codes, within=0.1)
-    stalled = ~(ge.gap <= 0.1)
+    stalled = ~(ge.gap <= 0.1) & ~fit.diverged.numpy()
     return NetRestarts(X.double().numpy(), y.numpy(), final.numpy(), fit.diverged.numpy(),
                        at.numpy(), curves.numpy(), norms.numpy(), acc.numpy(), picks,
                        (gx.double().numpy(), gy.double().numpy()), probs, stalled, net.size)

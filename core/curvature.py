@@ -20,17 +20,26 @@ KINDS = ("bowl-shaped", "saddle-shaped", "dome-shaped", "flat in some direction"
 def gradient(s: Field, xy: torch.Tensor) -> torch.Tensor:
     """∇f at every point: [..., D]."""
     xy = xy.detach().requires_grad_(True)
-    return torch.autograd.grad(s(xy).sum(), xy)[0]
+    f = s(xy)
+    if not f.requires_grad:  # a formula that ignores x and y
+        return torch.zeros_like(xy)
+    return torch.autograd.grad(f.sum(), xy, allow_unused=True, materialize_grads=True)[0]
 
 
 def hessian(s: Field, xy: torch.Tensor) -> torch.Tensor:
     """The Hessian at every point: [..., D, D] (D = 2 for a surface; D backward passes, each
     batched over all points, were much faster than torch.func's vmap(hessian) for small D)."""
+    d = xy.shape[-1]
     xy = xy.detach().requires_grad_(True)
-    g = torch.autograd.grad(s(xy).sum(), xy, create_graph=True)[0]
-    rows = [torch.autograd.grad(g[..., i].sum(), xy, retain_graph=True, allow_unused=True)[0]
-            for i in range(xy.shape[-1])]
-    rows = [torch.zeros_like(xy) if r is None else r for r in rows]  # a row with no curvature
+    f = s(xy)
+    if not f.requires_grad:  # a formula that ignores x and y
+        return xy.new_zeros((*xy.shape, d))
+    g = torch.autograd.grad(f.sum(), xy, create_graph=True, allow_unused=True,
+                            materialize_grads=True)[0]
+    if not g.requires_grad:  # linear: no curvature at all
+        return xy.new_zeros((*xy.shape, d)).detach()
+    rows = [torch.autograd.grad(g[..., i].sum(), xy, retain_graph=True, allow_unused=True,
+                                materialize_grads=True)[0] for i in range(d)]
     return torch.stack(rows, dim=-2).detach()
 
 

@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 import torch
 import torch.nn.functional as F
 
-from . import budget, optimizers
+from . import budget, curvature, optimizers
 
 ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "tanh": torch.tanh,
@@ -288,8 +288,8 @@ def train(net: MLP, X: torch.Tensor, y: torch.Tensor, W0: torch.Tensor, optimize
     stepper = optimizers.Stepper(W0, optimizer, lr, torch.Generator().manual_seed(int(seed)),
                                  **hyper)
     batches = torch.Generator().manual_seed(int(seed) + 1)
-    # torch.optim steps take the hand-written gradient; second-order and perturbed steps are
-    # written with torch.func, which differentiates net.loss itself (twice, for a Hessian).
+    # torch.optim steps take the hand-written gradient; second-order and perturbed steps
+    # differentiate net.loss itself (twice, for a Hessian), which the hand gradient cannot give.
     by_hand = not (info.second_order or optimizer == "perturbed_gd")
     row_loss = (lambda V, Xb, yb: _HandGrad.apply(V, net, Xb, yb)) if by_hand else \
         (lambda V, Xb, yb: net.loss(V, Xb, yb))
@@ -348,8 +348,9 @@ class _HandGrad(torch.autograd.Function):
 def hessian(net: MLP, w: torch.Tensor, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """[P, P] Hessian of one network's loss in its weights w [P], in w's dtype.
 
-    One Hessian-vector row per weight through autograd's double backward: on this CPU that loop
-    beat `torch.func.hessian` and `jacfwd(grad)` by about 2× at a thousand weights.
+    One Hessian-vector row per weight through autograd's double backward (`curvature.hessian`):
+    on this CPU that loop beat `torch.func.hessian` and `jacfwd(grad)` by about 2× at a thousand
+    weights.
     """
     if w.shape != (net.size,):
         raise ValueError(f"w must be one vector of {net.size} weights for {net}, "
@@ -357,11 +358,7 @@ def hessian(net: MLP, w: torch.Tensor, X: torch.Tensor, y: torch.Tensor) -> torc
     if net.size > MAX_HESSIAN:
         raise ValueError(f"{net} has {net.size:,} weights; its Hessian is only computed here for "
                          f"networks of at most {MAX_HESSIAN:,} weights (about a second).")
-    v = w.detach().clone().requires_grad_(True)
-    (g,) = torch.autograd.grad(net.loss(v.unsqueeze(0), X, y)[0], v, create_graph=True)
-    rows = [torch.autograd.grad(g[i], v, retain_graph=True, materialize_grads=True)[0]
-            for i in range(net.size)]
-    return torch.stack(rows)
+    return curvature.hessian(lambda V: net.loss(V, X, y), w.unsqueeze(0))[0]
 
 
 def eigenvalues(net: MLP, w: torch.Tensor, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

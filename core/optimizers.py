@@ -131,8 +131,17 @@ class Stepper:
     def freeze(self, mask: torch.Tensor, at: torch.Tensor) -> None:
         """Hold the rows in `mask` at `at` (their last good point) from now on."""
         new = mask & ~self._frozen
+        if not new.any():
+            return
         self._held[new] = at[new].to(self._held.dtype)
         self._frozen |= new
+        # Per parameter: which of its rows are held, and where (torch.where each step is much
+        # cheaper than boolean-mask assignment on tens of thousands of rows).
+        if hasattr(self, "_x"):
+            self._hold = [(self._frozen.unsqueeze(-1), self._held)]
+        else:
+            self._hold = [(self._frozen[rows].unsqueeze(-1), self._held[rows])
+                          for rows in self._index]
         self._restore_frozen()
 
     def _restore_frozen(self) -> None:
@@ -140,12 +149,11 @@ class Stepper:
             return
         with torch.no_grad():
             if hasattr(self, "_x"):
-                self._x[self._frozen] = self._held[self._frozen]
+                mask, held = self._hold[0]
+                self._x = torch.where(mask, held, self._x)
                 return
-            for p, rows in zip(self._params, self._index):
-                keep = self._frozen[rows]
-                if keep.any():
-                    p[keep] = self._held[rows][keep]
+            for p, (mask, held) in zip(self._params, self._hold):
+                p.copy_(torch.where(mask, held, p))
 
     def _noise(self, std: float, like: torch.Tensor) -> torch.Tensor:
         z = torch.randn(like.shape, generator=self.generator, dtype=torch.float64)

@@ -28,12 +28,12 @@ SETTLED = 1e-4     # a run whose slope |∇f| is below this has come to rest
 PREDICT_START = (-0.5, -0.5)
 
 IDEA = (
-    "An error surface is **convex** when it has no hills to hide valleys behind: the straight line "
-    "between any two points of the surface never runs below it. On such a surface every downhill "
-    "walk with a small enough step ends at the lowest point, wherever it starts. Real networks have "
-    "non-convex surfaces, so where training starts, and how it steps, decides where it ends. Run "
-    "the optimisers below and check the evidence for yourself: the curvature map and the chord "
-    "test are computed from the surface, not asserted."
+    "An error surface is **convex** when it has no hills to hide valleys behind: the straight "
+    "line between any two points of the surface never runs below it. On such a surface every "
+    "downhill walk with a small enough step ends at the lowest point (if there is one), wherever "
+    "it starts. Real networks have non-convex surfaces, so where training starts, and how it "
+    "steps, decides where it ends. Run the optimisers below and check the evidence for yourself: "
+    "the curvature map and the chord test are computed from the surface, not asserted."
 )
 
 
@@ -169,7 +169,7 @@ def board(key: str, formula: str, runs: tuple[Run, ...], x0: float, y0: float, s
 def curvature_chart(key: str, formula: str, rtol: float, pairs: int):
     """The curvature map with the worst failing chord drawn on it."""
     xs, ys, eigs = eigen_grid(key, formula)
-    layers = [views.curvature_map(views.kind_frame(xs, ys, kinds(eigs, rtol), curvature.KINDS),
+    layers = [views.curvature_map(charts.kind_frame(xs, ys, kinds(eigs, rtol), curvature.KINDS),
                                   _surface(key, formula).bounds)]
     test, _ = chords(key, formula, pairs, rtol)
     if test.worst is not None:
@@ -248,15 +248,15 @@ SCENES = {
     "Rastrigin traps gradient descent": _scene("rastrigin", (3.2, -2.1),
                                                {"sgd": 0.00178, "momentum": 0.00178,
                                                 "adagrad": 1.0}),
-    "Deep linear: saddle at the origin": _scene("deep_linear_2w", (1.5, -1.45), {"sgd": 0.0562},
-                                                500),
+    "Deep linear: saddle at the origin": _scene("deep_linear_2w", (1.5, -1.499),
+                                                {"sgd": 0.0562}),
     "Too big a step": _scene("bowl", (-2.5, 2.0), {"sgd": 1.78, "momentum": 0.1}, 100),
 }
 
 
 def surface_section(choice) -> None:
     s = choice.surface
-    xs, ys, z = surface_grid(choice.key, choice.formula, MAP_N)
+    _, _, z = surface_grid(choice.key, choice.formula, MAP_N)
     finite = np.isfinite(z)
     if not finite.all():
         st.info(f"Your formula is not a finite number on {1 - finite.mean():.0%} of the map (for "
@@ -425,16 +425,16 @@ MODELS = {"logistic_2w": ("w (weight)", "b (bias)"), "deep_linear_2w": ("w₁", 
 def models_section() -> None:
     st.markdown(
         "Two real models with two weights each, trained on a handful of points. **Logistic "
-        "regression** (one weight and a bias, cross-entropy loss, classes that overlap) is convex: "
-        "its loss adds up terms log(1 + e^−z), each a convex function of a *linear* function of the "
-        "weights, and sums of convex functions are convex. It has a minimum because the classes "
-        "overlap; on classes that a threshold separates the loss would keep falling as the weight "
-        "grows, and there would be no minimum to reach. The **deep linear model** stacks two "
-        "one-weight layers, ŷ = w₂·(w₁·x). The loss is still a nice bowl in the *product* w₁w₂, but "
-        "a product of weights is not linear in them: at (0, 0) the slope is zero, moving both "
-        "weights the same way lowers the loss and moving them apart raises it — a saddle — and the "
-        "minima form a whole curve, w₁w₂ = 1. The midpoint of the minima (1, 1) and (−1, −1) is the "
-        "saddle, higher than both, so the chord test fails.")
+        "regression** (one weight and a bias, cross-entropy loss, classes that overlap) is "
+        "convex: its loss adds up terms log(1 + e^−z), each a convex function of a *linear* "
+        "function of the weights, and sums of convex functions are convex. It has a minimum "
+        "because the classes overlap; on classes that a threshold separates the loss would keep "
+        "falling as the weight grows, and there would be no minimum to reach. The **deep linear "
+        "model** stacks two one-weight layers, ŷ = w₂·(w₁·x). The loss is still a nice bowl in "
+        "the *product* w₁w₂, but a product of weights is not linear in them: at (0, 0) the slope "
+        "is zero, moving both weights the same way lowers the loss and moving them apart raises "
+        "it — a saddle — and the minima form a whole curve, w₁w₂ = 1. The midpoint of the minima "
+        "(1, 1) and (−1, −1) is the saddle, higher than both, so the chord test fails.")
     for col, (key, (x_title, y_title)) in zip(st.columns(2), MODELS.items()):
         test, _ = chords(key, "", PAIRS[2], RTOL)
         _, _, eigs = eigen_grid(key, "")
@@ -522,6 +522,9 @@ def main() -> None:
         "builds up speed along the ravine and damps the zig-zag across it — once it is tuned: "
         "the scene uses momentum 0.5 (under *Optimiser settings*); with 0.9 and a small step it "
         "is slower than plain gradient descent.\n"
+        "- In the deep-linear scene the path runs almost straight into the saddle at (0, 0); the "
+        "loss curve then stays flat for dozens of steps before the walk finds the way down to "
+        "the curve of minima.\n"
         "- A learning rate above 2/L makes even the bowl diverge: the table says at which step.")
     st.subheader("Try this")
     st.markdown(
@@ -530,24 +533,34 @@ def main() -> None:
         "jump over ripples.\n"
         "- Type your own formula, such as `x**4 - x**2 + y**2` or `log(x) + y**2`, and read the "
         "curvature map before you run anything.\n"
+        "- Add Newton's method on logistic regression: the surface is convex, yet from the "
+        "far start plain Newton (no line search) jumps off the map — the 2/L rule is a promise "
+        "about gradient descent, not about every method.\n"
         "- On Rosenbrock, set the sign tolerance to its largest value: part of the saddle-shaped "
         "region turns \"flat\". Why is a tolerance that large a wrong answer too?")
     predict_section()
     classroom.references([
-        "Auer, P., Herbster, M. & Warmuth, M. K. (1996). Exponentially many local minima for "
-        "single neurons. *Advances in Neural Information Processing Systems 8*.",
-        "Baldi, P. & Hornik, K. (1989). Neural networks and principal component analysis: "
-        "learning from examples without local minima. *Neural Networks* 2(1).",
+        ("Auer, P., Herbster, M. & Warmuth, M. K. (1996). Exponentially many local minima for "
+         "single neurons. *Advances in Neural Information Processing Systems 8*."),
+        ("Baldi, P. & Hornik, K. (1989). Neural networks and principal component analysis: "
+         "learning from examples without local minima. *Neural Networks* 2(1)."),
+        "Ackley, D. H. (1987). *A Connectionist Machine for Genetic Hillclimbing*. Kluwer.",
         "Boyd, S. & Vandenberghe, L. (2004). *Convex Optimization*. Cambridge University Press.",
+        ("Dixon, L. C. W. & Szegö, G. P. (1978). The global optimization problem: an "
+         "introduction. In *Towards Global Optimisation 2*. North-Holland."),
         "Himmelblau, D. M. (1972). *Applied Nonlinear Programming*. McGraw-Hill.",
         "Kingma, D. P. & Ba, J. (2015). Adam: a method for stochastic optimization. *ICLR*.",
-        "Nesterov, Y. (2004). *Introductory Lectures on Convex Optimization: A Basic Course*. "
-        "Kluwer.",
-        "Okabe, M. & Ito, K. (2008). *Color Universal Design*: the colour-blind-safe palette used "
-        "in the charts.",
-        "Polyak, B. T. (1964). Some methods of speeding up the convergence of iteration methods. "
-        "*USSR Computational Mathematics and Mathematical Physics* 4(5).",
+        ("Lee, J. D., Simchowitz, M., Jordan, M. I. & Recht, B. (2016). Gradient descent only "
+         "converges to minimizers. *COLT*."),
+        ("Nesterov, Y. (2004). *Introductory Lectures on Convex Optimization: A Basic Course*. "
+         "Kluwer."),
+        ("Okabe, M. & Ito, K. (2008). *Color Universal Design*: the colour-blind-safe palette used "
+         "in the charts."),
+        ("Polyak, B. T. (1964). Some methods of speeding up the convergence of iteration methods. "
+         "*USSR Computational Mathematics and Mathematical Physics* 4(5)."),
         "Rastrigin, L. A. (1974). *Systems of Extremal Control*. Nauka.",
+        ("Rosenbrock, H. H. (1960). An automatic method for finding the greatest or least value "
+         "of a function. *The Computer Journal* 3(3)."),
     ])
 
 

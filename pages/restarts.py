@@ -6,14 +6,12 @@ one batched training of R networks) → Altair charts (ui.charts, ui.restart_vie
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
 
-from core import basins, data
+from core import basins, data, optimizers
 from ui import charts, classroom, controls
 from ui import restart_views as views
 
@@ -25,7 +23,7 @@ SHUFFLES = 200
 NET_RESTARTS = (4, 8, 16, 32, 64, 128, 256)
 NET_STEPS = (100, 200, 500, 1000, 2000, 5000)
 WIDTHS = (1, 2, 3, 4, 6, 8, 16, 32)
-FIRST_ORDER = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+XOR_LR = 3.16  # a gradient-descent step on the learning-rate grid that trains the XOR net
 
 IDEA = (
     "Gradient descent only ever walks downhill, so where it ends depends on where it starts. A "
@@ -34,28 +32,6 @@ IDEA = (
     "attraction**. Below you map the basins, count how many random restarts it takes to find the "
     "global minimum, try noise as a way out, and watch the same story in real networks."
 )
-
-
-# -- progress and problems ------------------------------------------------------------------------
-
-@contextmanager
-def progress(text: str):
-    """A progress bar for a cached computation. Streamlit records every element drawn while a
-    cached function runs and replays it on a cache hit, which would fail for a bar drawn outside
-    the function, so the updates are drawn with the recording switched off."""
-    slot = st.empty()
-
-    def update(fraction: float) -> None:
-        token = in_cached_function.set(False)
-        try:
-            slot.progress(min(max(float(fraction), 0.0), 1.0), text=text)
-        finally:
-            in_cached_function.reset(token)
-
-    try:
-        yield update
-    finally:
-        slot.empty()
 
 
 # -- computation: plain arguments in, numpy and small dataclasses out (cached) -----------------------
@@ -113,7 +89,7 @@ def restarts_needed(p: float, target: float = 0.95) -> str:
 def rounded(values: np.ndarray, r: basins.Restarts) -> np.ndarray:
     """Losses rounded to a millionth of the typical drop from the starts: differences below that
     are float32 rounding, and would otherwise fill a histogram's axis with 0.000000000001s."""
-    finite = r.final_loss[np.isfinite(r.final_loss)]
+    finite = r.final_loss[np.isfinite(r.final_loss) & (r.codes > basins.ESCAPED)]
     drop = float(np.nanmedian(r.start_loss)) - float(finite.min()) if finite.size else 0.0
     step = 1e-6 * drop
     return np.round(values / step) * step if step > 0 else values
@@ -152,7 +128,7 @@ SCENES = {
                                  f"{P}_n": 1000, f"{P}_noise": 100.0},
     "XOR stalls": {f"{P}_data": "xor", f"{P}_width": 2, f"{P}_layers": 1,
                    f"{P}_act": "sigmoid", f"{P}_loss": "mse", f"{P}_net_optimizer": "sgd",
-                   f"{P}_net_lr": 3.16, f"{P}_restarts": 64, f"{P}_net_steps": 2000},
+                   f"{P}_net_lr": XOR_LR, f"{P}_restarts": 64, f"{P}_net_steps": 2000},
 }
 
 
@@ -174,7 +150,7 @@ def basin_section(sc: controls.SurfaceChoice, oc: controls.OptimizerChoice, step
         st.caption(f":material/speed: {asked}×{asked} starts of {steps:,} steps would take too "
                    f"long with this surface and optimiser; the map uses {grid}×{grid}.")
     try:
-        with progress(f"Running {grid * grid:,} starts at once…") as bar:
+        with controls.progress(f"Running {grid * grid:,} starts at once…") as bar:
             m = basin_data(sc.key, sc.formula, oc.name, oc.lr, oc.hyper, steps, seed, grid,
                            samples, _progress=bar)
     except ValueError as exc:
@@ -185,9 +161,10 @@ def basin_section(sc: controls.SurfaceChoice, oc: controls.OptimizerChoice, step
         layers.append(charts.minima_layer(m.minima))
     if samples:
         layers.append(views.sample_paths(m.paths, basins.names(m.path_codes, m.minima)))
-    chart = charts.layer(*layers, title=f"Where {grid * grid:,} runs of {oc.label} end")
+    chart = views.square(charts.layer(*layers,
+                                      title=f"Where {grid * grid:,} runs of {oc.label} end"))
     map_col, info_col = st.columns([3, 2])
-    map_col.altair_chart(chart, width="stretch")
+    map_col.altair_chart(chart, width="content")
     with info_col:
         st.metric("Starts that reach a global minimum", f"{m.global_share:.1%}")
         st.metric("Known minima", f"{len(m.minima)}",
@@ -209,11 +186,9 @@ def basin_section(sc: controls.SurfaceChoice, oc: controls.OptimizerChoice, step
 
 
 @st.fragment
-def restarts_section(sc, oc, steps: int, seed: int) -> None:
-    n = st.select_slider("Random restarts N", RESTARTS, value=1000, key=f"{P}_n",
-                         bind="query-params", help="Starts drawn uniformly over the map (seeded).")
+def restarts_section(sc, oc, steps: int, seed: int, n: int) -> None:
     try:
-        with progress(f"Running {n:,} restarts at once…") as bar:
+        with controls.progress(f"Running {n:,} restarts at once…") as bar:
             r = restart_data(sc.key, sc.formula, oc.name, oc.lr, oc.hyper, steps, seed, n,
                              _progress=bar)
         (k, q), (k2, measured, predicted) = restart_curves(sc.key, sc.formula, oc.name, oc.lr,
@@ -221,7 +196,6 @@ def restarts_section(sc, oc, steps: int, seed: int) -> None:
     except ValueError as exc:
         controls.show_problem(exc)
         return
-    st.session_state[f"_{P}_last_n"] = n
     fmin = global_value(r.minima)
     a, b, c = st.columns(3)
     a.metric("Single-run success rate p", f"{r.p:.1%}",
@@ -254,15 +228,20 @@ def restarts_section(sc, oc, steps: int, seed: int) -> None:
     classroom.export(f"{P}_restarts", {"Random restarts": frame}, classroom.current_settings(P))
 
 
+def median_usable(r: basins.Restarts) -> float:
+    ok = r.codes > basins.ESCAPED
+    return float(np.median(r.final_loss[ok])) if ok.any() else float("nan")
+
+
 @st.fragment
-def noise_section(sc, oc, steps: int, seed: int) -> None:
+def noise_section(sc, oc, steps: int, seed: int, n: int) -> None:
     noise = controls.log_slider(
         "Noise at the start (standard deviation added to each gradient)", f"{P}_noise", 0.1,
         1000.0, 30.0, help="Gaussian noise added to every gradient, shrinking linearly to zero "
         "by the last step (seeded).")
     n = st.session_state.get(f"{P}_n", 1000)
     try:
-        with progress("Running the same starts without and with noise…") as bar:
+        with controls.progress("Running the same starts without and with noise…") as bar:
             plain = restart_data(sc.key, sc.formula, oc.name, oc.lr, oc.hyper, steps, seed, n,
                                  _progress=lambda f: bar(0.5 * f))
             noisy = restart_data(sc.key, sc.formula, oc.name, oc.lr, oc.hyper, steps, seed, n,
@@ -276,11 +255,12 @@ def noise_section(sc, oc, steps: int, seed: int) -> None:
         ok = r.codes > basins.ESCAPED
         rows.append(pd.DataFrame({"final loss": rounded(r.final_loss[ok], plain), "run": label}))
     a, b, c = st.columns(3)
-    a.metric("Success, plain", f"{plain.p:.1%}")
-    b.metric("Success, with noise", f"{noisy.p:.1%}", delta=f"{100 * (noisy.p - plain.p):+.1f} points")
-    med_p, med_n = np.median(plain.final_loss), np.median(noisy.final_loss)
-    c.metric("Median final loss (plain → noisy)", f"{med_n:.4g}", delta=f"{med_n - med_p:+.3g}",
-             delta_color="inverse")
+    p0, p1 = round(100 * plain.p, 1), round(100 * noisy.p, 1)
+    a.metric("Success, plain", f"{p0:.1f}%")
+    b.metric("Success, with noise", f"{p1:.1f}%", delta=f"{p1 - p0:+.1f} points")
+    med_p, med_n = (float(rounded(np.array(median_usable(r)), plain)) for r in (plain, noisy))
+    c.metric("Median final loss with noise", f"{med_n:.4g}", delta=f"{med_n - med_p:+.3g}",
+             delta_color="inverse", help=f"Without noise: {med_p:.4g}.")
     st.altair_chart(views.side_by_side(pd.concat(rows), "final loss", "run",
                                        rule=global_value(plain.minima)), width="stretch")
     if note := apart(noisy.codes):
@@ -293,11 +273,10 @@ def noise_section(sc, oc, steps: int, seed: int) -> None:
 
 
 @st.fragment
-def good_enough_section(sc, oc, steps: int, seed: int) -> None:
+def good_enough_section(sc, oc, steps: int, seed: int, n: int) -> None:
     within = st.slider("Good enough: within this % of the best", 1, 50, 10, key=f"{P}_within",
                        bind="query-params", help="Measured along the way from the typical "
                        "starting loss down to the best run.")
-    n = st.session_state.get(f"{P}_n", 1000)
     try:
         r = restart_data(sc.key, sc.formula, oc.name, oc.lr, oc.hyper, steps, seed, n)
     except ValueError as exc:
@@ -317,6 +296,18 @@ def good_enough_section(sc, oc, steps: int, seed: int) -> None:
                    f"A run is good enough if its final loss is at most {g.best:.4g} + "
                    f"{within}% × ({g.reference:.4g} − {g.best:.4g}) = "
                    f"{g.best + within / 100 * (g.reference - g.best):.4g}.")
+
+
+def _net_default_lr() -> float | None:
+    """Plain gradient descent gets the large step the XOR network needs (squared error on
+    sigmoids has small gradients); every other optimiser its own default. The choice is read
+    from the widget's state, or on a fresh visit from the link, before the picker draws."""
+    key = f"{P}_net_optimizer"
+    name = st.session_state.get(key)
+    if name is None:
+        label = st.query_params.get(key)
+        name = next((k for k, i in optimizers.names().items() if i.label == label), "sgd")
+    return XOR_LR if name == "sgd" else None
 
 
 def _net_controls() -> dict:
@@ -340,11 +331,11 @@ def _net_controls() -> dict:
                             bind="query-params")
     e, f = st.columns([3, 1])
     with e:
-        oc = controls.optimizer_picker(f"{P}_net", default="sgd", default_lr=3.16)
+        oc = controls.optimizer_picker(f"{P}_net", default="sgd", default_lr=_net_default_lr())
     with f:
         seed = controls.seed_input(f"{P}_net")
-    return dict(dataset=dataset, spread=spread, width=width, layers=layers, act=act, loss=loss,
-                restarts=restarts, steps=steps, oc=oc, seed=seed)
+    return {"dataset": dataset, "spread": spread, "width": width, "layers": layers, "act": act,
+            "loss": loss, "restarts": restarts, "steps": steps, "oc": oc, "seed": seed}
 
 
 @st.fragment
@@ -354,7 +345,7 @@ def network_section() -> None:
         c = _net_controls()
     oc = c["oc"]
     try:
-        with progress(f"Training {c['restarts']} networks at once…") as bar:
+        with controls.progress(f"Training {c['restarts']} networks at once…") as bar:
             r = net_data(c["dataset"], 200, c["spread"], c["width"], c["layers"], c["act"],
                          c["loss"], c["restarts"], c["steps"], oc.name, oc.lr, oc.hyper,
                          c["seed"], _progress=bar)
@@ -403,8 +394,8 @@ XOR_NOTE = (
     "units, a sigmoid output, squared error) is famous for stalling. Most stalled restarts get "
     "two of the four clusters right and answer about one half on the other two; a few answer "
     "about two thirds on three clusters and get only the fourth right. Their loss still creeps "
-    "down, ever more slowly, while the "
-    "size of its weights keeps growing (right-hand chart): the sigmoids saturate and the "
+    "down, ever more slowly, while the size of their weights keeps growing (right-hand chart): "
+    "the sigmoids saturate and the "
     "gradient fades. This is not a valley with walls on every side, a *strict* local minimum: "
     "Hamey (1998) proved that the 2-2-1 XOR network has no strict local minimum at finite "
     "weights. What earlier studies took for local minima are plateaus and *minima at infinity*, "
@@ -429,6 +420,9 @@ with classroom.controls():
     with right:
         steps = st.select_slider("Steps per run", STEPS, value=500, key=f"{P}_steps",
                                  bind="query-params")
+        n = st.select_slider("Random restarts N (sections 2–4)", RESTARTS, value=1000,
+                             key=f"{P}_n", bind="query-params",
+                             help="Starts drawn uniformly over the map (seeded).")
         seed = controls.seed_input(P)
 st.caption(f"**{sc.surface.label}** — {sc.surface.description}")
 
@@ -447,7 +441,7 @@ with classroom.section("2 · How many random restarts are enough?"):
         "a single run reaches the global minimum with chance *p*, then *k* independent runs all "
         "miss it with chance (1 − *p*)ᵏ: for *p* = 5% that is 60 restarts for a 95% chance, for "
         "*p* = 1% it is 300.")
-    restarts_section(sc, oc, steps, seed)
+    restarts_section(sc, oc, steps, seed, n)
 
 with classroom.section("3 · Start with a lot of noise"):
     st.markdown(
@@ -460,7 +454,7 @@ with classroom.section("3 · Start with a lot of noise"):
         "of steps it helps where the broad trend of the surface points to the global minimum, as "
         "on Rastrigin's rippled bowl, and does little where all minima are equally deep "
         "(Himmelblau). Both runs below use the same starts.")
-    noise_section(sc, oc, steps, seed)
+    noise_section(sc, oc, steps, seed, n)
 
 with classroom.section("4 · Good enough"):
     st.markdown(
@@ -470,7 +464,7 @@ with classroom.section("4 · Good enough"):
         "typical starting loss (the median over the runs) down to the best. Runs that *escaped* "
         "(fell off a surface with no bottom) and runs that *diverged* are counted apart: neither "
         "has a loss to compare.")
-    good_enough_section(sc, oc, steps, seed)
+    good_enough_section(sc, oc, steps, seed, n)
 
 with classroom.section("5 · Restarts of a real network"):
     st.markdown(
@@ -523,23 +517,25 @@ classroom.predict(
     "ln 0.05 / ln 0.95 ≈ 58.4. Check it in section 2.")
 
 classroom.references([
-    "Choromanska, A., Henaff, M., Mathieu, M., Ben Arous, G. & LeCun, Y. (2015). The loss "
-    "surfaces of multilayer networks. *AISTATS*.",
-    "Dauphin, Y., Pascanu, R., Gulcehre, C., Cho, K., Ganguli, S. & Bengio, Y. (2014). "
-    "Identifying and attacking the saddle point problem in high-dimensional non-convex "
-    "optimization. *NeurIPS*.",
-    "Gelfand, S. B. & Mitter, S. K. (1991). Recursive stochastic algorithms for global "
-    "optimization in ℝᵈ. *SIAM Journal on Control and Optimization* 29(5).",
-    "Geman, S. & Geman, D. (1984). Stochastic relaxation, Gibbs distributions, and the Bayesian "
-    "restoration of images. *IEEE Transactions on Pattern Analysis and Machine Intelligence* 6(6).",
-    "Hamey, L. G. C. (1998). XOR has no local minima: a case study in neural network error "
-    "surface analysis. *Neural Networks* 11(4).",
+    ("Choromanska, A., Henaff, M., Mathieu, M., Ben Arous, G. & LeCun, Y. (2015). The loss "
+     "surfaces of multilayer networks. *AISTATS*."),
+    ("Dauphin, Y., Pascanu, R., Gulcehre, C., Cho, K., Ganguli, S. & Bengio, Y. (2014). "
+     "Identifying and attacking the saddle point problem in high-dimensional non-convex "
+     "optimization. *NeurIPS*."),
+    ("Gelfand, S. B. & Mitter, S. K. (1991). Recursive stochastic algorithms for global "
+     "optimization in ℝᵈ. *SIAM Journal on Control and Optimization* 29(5)."),
+    ("Geman, S. & Geman, D. (1984). Stochastic relaxation, Gibbs distributions, and the Bayesian "
+     "restoration of images. *IEEE Transactions on Pattern Analysis and Machine Intelligence* "
+     "6(6)."),
+    ("Hamey, L. G. C. (1998). XOR has no local minima: a case study in neural network error "
+     "surface analysis. *Neural Networks* 11(4)."),
     "Himmelblau, D. M. (1972). *Applied Nonlinear Programming*. McGraw-Hill.",
-    "Kirkpatrick, S., Gelatt, C. D. & Vecchi, M. P. (1983). Optimization by simulated annealing. "
-    "*Science* 220(4598).",
-    "Neelakantan, A., Vilnis, L., Le, Q. V., Sutskever, I., Kaiser, L., Kurach, K. & Martens, J. "
-    "(2015). Adding gradient noise improves learning for very deep networks. arXiv:1511.06807.",
+    ("Kirkpatrick, S., Gelatt, C. D. & Vecchi, M. P. (1983). Optimization by simulated "
+     "annealing. *Science* 220(4598)."),
+    ("Neelakantan, A., Vilnis, L., Le, Q. V., Sutskever, I., Kaiser, L., Kurach, K. & Martens, "
+     "J. (2015). Adding gradient noise improves learning for very deep networks. "
+     "arXiv:1511.06807."),
     "Rastrigin, L. A. (1974). *Systems of Extremal Control*. Nauka, Moscow.",
-    "Welling, M. & Teh, Y. W. (2011). Bayesian learning via stochastic gradient Langevin "
-    "dynamics. *ICML*.",
+    ("Welling, M. & Teh, Y. W. (2011). Bayesian learning via stochastic gradient Langevin "
+     "dynamics. *ICML*."),
 ])

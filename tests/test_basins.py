@@ -118,7 +118,7 @@ def test_budget_counts_surfaces_built_from_data():
         basins.basin_map(deep, n=200, optimizer="sgd", lr=0.05, steps=500)
     with pytest.raises(BudgetError):
         basins.basin_map(surfaces.get("himmelblau"), n=200, optimizer="newton", lr=1.0,
-                         steps=100)
+                         steps=500)
     with pytest.raises(ValueError):
         basins.basin_map(surfaces.get("himmelblau"), n=201)
     with pytest.raises(ValueError):

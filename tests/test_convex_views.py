@@ -4,13 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ui import charts
 from ui import convex_views as views
 
 KINDS = ("bowl-shaped", "saddle-shaped", "dome-shaped", "flat in some direction")
 
 
 def paint(frame: pd.DataFrame, xs, ys) -> np.ndarray:
-    """Redraw the rectangles in order onto the grid: each cell takes the last one over its centre."""
+    """Redraw the rectangles in order: each cell takes the last one drawn over its centre."""
     out = np.full((len(ys), len(xs)), "", dtype=object)
     gx, gy = np.meshgrid(xs, ys)
     for r in frame.itertuples():
@@ -26,8 +27,8 @@ def test_kind_frame_redraws_exactly_the_grid_it_was_given(seed):
     # blocks of equal kind, as on a real map, plus scattered single cells and undefined cells
     k = np.repeat(rng.integers(-1, 4, size=(23, 6)), 7, axis=1)[:, :37]
     k[rng.random(k.shape) < 0.05] = 2
-    frame = views.kind_frame(xs, ys, k, KINDS)
-    names = np.array([*KINDS, views.NO_VALUE], dtype=object)
+    frame = charts.kind_frame(xs, ys, k, KINDS)
+    names = np.array([*KINDS, charts.NO_VALUE], dtype=object)
     assert (paint(frame, xs, ys) == names[k]).all()
     runs = len(ys) + (k[:, 1:] != k[:, :-1]).sum()  # each row starts a run
     assert len(frame) == runs, "one rectangle per run of equal kind along a row"
@@ -35,7 +36,7 @@ def test_kind_frame_redraws_exactly_the_grid_it_was_given(seed):
 
 def test_kind_frame_of_a_uniform_map_is_one_rectangle_per_row_covering_the_bounds():
     xs, ys = np.linspace(-3, 3, 200), np.linspace(-3, 3, 200)
-    frame = views.kind_frame(xs, ys, np.zeros((200, 200), int), KINDS)
+    frame = charts.kind_frame(xs, ys, np.zeros((200, 200), int), KINDS)
     assert len(frame) == 200 and set(frame["kind"]) == {"bowl-shaped"}
     step = 6 / 199
     assert frame["x"].min() == pytest.approx(-3 - step / 2)
@@ -46,7 +47,7 @@ def test_kind_frame_of_a_uniform_map_is_one_rectangle_per_row_covering_the_bound
 def test_curvature_map_legend_lists_only_the_kinds_present():
     xs = ys = np.linspace(0, 1, 4)
     k = np.array([[0, 0, 1, 1]] * 4)
-    spec = views.curvature_map(views.kind_frame(xs, ys, k, KINDS), ((0, 1), (0, 1))).to_dict()
+    spec = views.curvature_map(charts.kind_frame(xs, ys, k, KINDS), ((0, 1), (0, 1))).to_dict()
     legend = spec["encoding"]["color"]["legend"]
     assert legend["values"] == ["bowl-shaped", "saddle-shaped"]
     assert spec["encoding"]["color"]["scale"]["domain"][:4] == list(KINDS)
@@ -82,6 +83,14 @@ def test_surface_3d_has_the_surface_and_the_minima():
     fig = views.surface_3d(xs, ys, z, [(0.0, 0.0, 0.0)], log=False)
     assert fig.data[0].type == "surface" and np.allclose(fig.data[0].z, z)
     assert fig.data[1].type == "scatter3d" and list(fig.data[1].x) == [0.0]
+
+
+def test_surface_3d_on_a_log_scale_keeps_minima_on_the_same_scale():
+    xs = ys = np.linspace(0, 1, 2)
+    z = np.array([[1.0, 5.0], [100.0, 1e4]])
+    fig = views.surface_3d(xs, ys, z, [(0.0, 0.0, 0.5)], log=True)  # a minimum below the grid
+    assert fig.data[1].z[0] < np.nanmin(fig.data[0].z)
+    assert fig.layout.scene.zaxis.title.text.startswith("log₁₀")
 
 
 def test_frame_steps_spread_evenly_and_keep_both_ends():

@@ -2,9 +2,9 @@
 every surface, typed formulas (good, broken, partly undefined), diverging and escaping runs,
 the largest settings every control allows, and tampered links."""
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from core import optimizers, surfaces
 
 PAGE = str(ROOT / "pages" / "convex.py")
@@ -86,14 +86,17 @@ def test_every_scene_renders_and_shows_its_point():
     assert ravine["Gradient descent (lr 0.09)"].startswith("still moving")
     assert len(set(seen["Himmelblau: start decides"][2])) == 2
     assert all("local minimum" in v for v in seen["Rastrigin traps gradient descent"][0].values())
-    assert seen["Deep linear: saddle at the origin"][1] == "not convex"
+    deep = seen["Deep linear: saddle at the origin"]
+    assert deep[1] == "not convex" and deep[0] == {
+        "Gradient descent (lr 0.0562)": "reached a global minimum"}
     assert seen["Too big a step"][0]["Gradient descent (lr 1.78)"].startswith("diverged at step")
 
 
 def test_every_surface_gets_the_verdict_its_catalogue_entry_expects():
-    at = open_page()
+    at = open_page({"cv_steps": "50"})
     for key in surfaces.names():
-        choose(at, key, steps=50)
+        at.selectbox(key="cv_surface").set_value(key)
+        run(at)
         assert not at.error, (key, [e.value for e in at.error])
         verdict = metric(at, "Verdict on this map")
         expected = "no sign of non-convexity" if surfaces.get(key).convex else "not convex"
@@ -144,7 +147,8 @@ def test_formula_undefined_on_part_of_the_map_is_drawn_with_a_note():
     assert metric(at, "Verdict on this map") == "not convex"  # log is concave where defined
     at.number_input(key="cv_x0").set_value(-1.0)
     run(at)
-    assert set(outcomes(at).values()) == {"cannot start: the surface has no value at the start point"}
+    assert set(outcomes(at).values()) == {
+        "cannot start: the surface has no value at the start point"}
 
 
 @pytest.mark.parametrize("formula", ["1", "x + y", "0*x"])

@@ -5,9 +5,9 @@ Most tests open the page through a link with small settings (SMALL), so that the
 well under a minute on a busy machine; the page's own defaults are exercised once.
 """
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from core import optimizers, surfaces
 
 PAGE = str(ROOT / "pages" / "restarts.py")
@@ -154,3 +154,17 @@ def test_good_enough_threshold_moves_runs_between_groups():
     run(at)
     loose = float(metric(at, "Good enough").rstrip("%"))
     assert tight < loose
+
+
+def test_network_optimiser_gets_its_own_learning_rate():
+    at = open_page()
+    assert at.select_slider(key="rs_net_lr").value == 3.16  # plain GD: the XOR step
+    at = open_page({"rs_net_optimizer": optimizers.info("adam").label})
+    assert at.select_slider(key="rs_net_lr").value == optimizers.info("adam").default_lr
+
+
+def test_presentation_mode_folds_sections_and_still_computes():
+    at = open_page({"present": "true"})
+    assert at.toggle(key="present").value is True
+    assert metric(at, "Starts that reach a global minimum").endswith("%")
+    assert len(at.expander) >= 5

@@ -43,6 +43,46 @@ def _finite(a: np.ndarray) -> np.ndarray:
 
 # -- surfaces ---------------------------------------------------------------------------------
 
+#: The label of grid cells where the loss has no finite value.
+NO_VALUE = "no value (f not finite)"
+
+
+def _edges(v: np.ndarray) -> np.ndarray:
+    """Cell edges around evenly spaced centres: a grid point owns the square around it."""
+    step = (v[-1] - v[0]) / max(len(v) - 1, 1)
+    return np.concatenate([v - step / 2, v[-1:] + step / 2])
+
+
+def kind_frame(xs, ys, kinds, kind_names: Sequence[str]) -> pd.DataFrame:
+    """Runs of equal kind along each row as one rectangle each (x, x2, y, y2, kind).
+
+    A 200×200 map has 40,000 cells but only a few thousand runs, so the browser draws exactly the
+    same picture with far fewer marks. `kinds` [ny, nx] holds an index into kind_names, or −1.
+    """
+    xs, ys, k = np.asarray(xs, float), np.asarray(ys, float), np.asarray(kinds, int)
+    xe, ye = _edges(xs), _edges(ys)
+    change = np.ones_like(k, dtype=bool)
+    change[:, 1:] = k[:, 1:] != k[:, :-1]
+    rows, starts = np.nonzero(change)
+    ends = np.append(starts[1:], 0)
+    ends[np.append(rows[1:] != rows[:-1], True)] = k.shape[1]
+    names = np.array([*kind_names, NO_VALUE])
+    # Each rectangle reaches most of a cell into the next run and row, which are drawn over it:
+    # two anti-aliased edges meeting inside a pixel would let the background show as a seam.
+    # It does not reach into cells without a value, which may be left blank.
+    ny, nx = k.shape
+    nxt = np.minimum(ends, nx - 1)
+    right = (ends < nx) & (k[rows, nxt] != -1)
+    missing = np.zeros((ny + 1, nx + 1), dtype=int)
+    missing[:-1, 1:] = np.cumsum(k == -1, axis=1)  # per row, how many cells without a value
+    up = np.minimum(rows + 1, ny)
+    above = (rows + 1 < ny) & (missing[up, ends] - missing[up, starts] == 0)
+    dx, dy = 0.9 * (xe[1] - xe[0]), 0.9 * (ye[1] - ye[0])
+    return pd.DataFrame({"x": xe[starts], "x2": np.minimum(xe[ends] + dx * right, xe[-1]),
+                         "y": ye[rows], "y2": np.minimum(ye[rows + 1] + dy * above, ye[-1]),
+                         "kind": names[k[rows, starts]]})
+
+
 def surface_frame(xs, ys, z) -> pd.DataFrame:
     """Long form (x, y, loss) of a grid z[len(ys), len(xs)]; NaN and ±inf become NaN (blank)."""
     xs, ys, z = _np(xs), _np(ys), _finite(_np(z))
@@ -99,39 +139,29 @@ def _domain(values: np.ndarray) -> list[float]:
 def surface_heatmap(xs, ys, z, title: str = "", bands: int = 12, width: int | None = None,
                     height: int = 380, x_title: str = "x", y_title: str = "y") -> alt.Chart:
     """The surface as filled contours: one rect per grid cell, colour quantised into bands."""
-    xs, ys = _np(xs), _np(ys)
+    xs, ys, z = _np(xs), _np(ys), _finite(_np(z))
     log, edges = banded_scale(z, bands)
     labels = band_labels(edges)
-    df = surface_frame(xs, ys, z)
-    band = np.searchsorted(edges, df["loss"].to_numpy(), side="right")
-    named = np.array(labels, dtype=object)[np.minimum(band, len(edges))]
-    df["band"] = np.where(df["loss"].notna(), named, None)
-    # Each cell reaches half a cell further right and up than its own edge; cells are drawn
-    # row by row from the bottom left, so the next cell covers the extra. Cells that merely
-    # touched would leave light anti-aliasing seams (partial pixels composited twice).
-    dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
-    dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
+    codes = np.where(np.isfinite(z), np.searchsorted(edges, np.nan_to_num(z), side="right"), -1)
+    df = kind_frame(xs, ys, np.minimum(codes, len(edges)), labels).rename(columns={"kind": "band"})
+    df = df[df["band"] != NO_VALUE]  # undefined cells stay blank
     axis = alt.Axis(tickCount=10)
     chart = (
         alt.Chart(df)
-        .transform_filter("isValid(datum.loss) && isFinite(datum.loss)")
-        .transform_calculate(x_lo=f"datum.x - {dx / 2}", x_hi=f"datum.x + {dx}",
-                             y_lo=f"datum.y - {dy / 2}", y_hi=f"datum.y + {dy}")
         .mark_rect(clip=True, opacity=1, strokeWidth=0)
         .encode(
-            x=alt.X("x_lo:Q", title=x_title, axis=axis,
+            x=alt.X("x:Q", title=x_title, axis=axis,
                     scale=alt.Scale(domain=_domain(xs), nice=False, zero=False)),
-            x2="x_hi:Q",
-            y=alt.Y("y_lo:Q", title=y_title, axis=axis,
+            x2="x2:Q",
+            y=alt.Y("y:Q", title=y_title, axis=axis,
                     scale=alt.Scale(domain=_domain(ys), nice=False, zero=False)),
-            y2="y_hi:Q",
+            y2="y2:Q",
             # One legend entry per band, equally spaced (a threshold scale's legend would give
             # log-spaced bands very unequal lengths).
             color=alt.Color("band:O", sort=labels, scale=alt.Scale(domain=labels, scheme="viridis"),
                             legend=alt.Legend(title="loss", symbolType="square", symbolSize=140,
                                               labelLimit=220)),
-            tooltip=[alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f"),
-                     alt.Tooltip("loss:Q", format=".4~g")],
+            tooltip=[alt.Tooltip("band:N", title="loss")],
         )
         .properties(height=height, description=(
             f"Heatmap of the loss over {x_title} and {y_title}, in {len(edges) + 1} colour bands"
@@ -295,9 +325,9 @@ def click_layer(bounds, n: int = 41, frame: pd.DataFrame | None = None) -> alt.C
 # -- curves over steps ------------------------------------------------------------------------
 
 def loss_chart(df: pd.DataFrame, y: str = "loss", log_y: bool = False, title: str = "",
-               height: int = 260) -> alt.Chart:
+               height: int = 260, legend_orient: str = "right") -> alt.Chart:
     """One line per run (and restart) of `y` against step; on a log axis values ≤ 0 are dropped
-    and the subtitle says how many."""
+    and the subtitle says how many. legend_orient="bottom" suits narrow columns."""
     df = df.assign(run=df["run"].astype(str))
     ok = np.isfinite(df[y].to_numpy(dtype=float))
     note = ""
@@ -312,7 +342,7 @@ def loss_chart(df: pd.DataFrame, y: str = "loss", log_y: bool = False, title: st
         .encode(x=alt.X("step:Q", title="step"),
                 y=alt.Y(f"{y}:Q", title=y.replace("_", " "),
                         scale=alt.Scale(type="log") if log_y else alt.Undefined),
-                color=_run_color(df), strokeDash=_run_dash(df),
+                color=_run_color(df, legend_orient), strokeDash=_run_dash(df, legend_orient),
                 detail=detail, order="step:Q",
                 tooltip=["run:N", "step:Q", alt.Tooltip(f"{y}:Q", format=".4~g")])
         .properties(height=height, description=(

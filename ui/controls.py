@@ -14,10 +14,12 @@ optimiser resets its learning rate and settings: their defaults depend on the ch
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
 
 from core import BudgetError, optimizers, surfaces
 from core.expressions import MAX_LENGTH
@@ -336,6 +338,8 @@ def apply_click(event, prefix: str) -> None:
     inputs already exist in this run, the point is parked for start_inputs to apply on the rerun.
     """
     point = clicked_point(event)
+    if point is not None:  # short numbers in the shared link
+        point = tuple(round(float(v), 4) for v in point)
     seen = _private(prefix, "click_seen")
     if point is None or point == st.session_state.get(seen):
         return
@@ -350,3 +354,25 @@ def show_problem(exc: Exception) -> None:
         st.warning(str(exc), icon=":material/speed:")
     else:
         st.error(str(exc), icon=":material/error:")
+
+
+@contextmanager
+def progress(text: str) -> Iterator[Callable[[float], None]]:
+    """A progress bar fed by a cached computation's `progress(fraction)` callback.
+
+    Streamlit records every element drawn while a cached function runs and replays it on a cache
+    hit, which fails for a bar that lives outside the function; so the updates are drawn with
+    that recording switched off (Streamlit 1.67's `in_cached_function` flag)."""
+    slot = st.empty()
+
+    def update(fraction: float) -> None:
+        token = in_cached_function.set(False)
+        try:
+            slot.progress(min(max(float(fraction), 0.0), 1.0), text=text)
+        finally:
+            in_cached_function.reset(token)
+
+    try:
+        yield update
+    finally:
+        slot.empty()

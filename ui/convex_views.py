@@ -5,51 +5,21 @@ Data in → chart out; no Streamlit here, so every builder can be tested on its 
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import PALETTE  # the same colour per run as the Altair charts
+from .charts import NO_VALUE, PALETTE  # the same colours as the Altair charts
 
 #: Runs also differ by line dash and marker shape, so that no information rests on colour alone.
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "x", "star")
 
-#: Names of the curvature map's categories; "no value" marks cells where f is not finite.
-NO_VALUE = "no value (f not finite)"
 KIND_COLOURS = {"bowl-shaped": "#0072B2", "saddle-shaped": "#E69F00", "dome-shaped": "#D55E00",
                 "flat in some direction": "#BBBBBB", NO_VALUE: "#FFFFFF"}
-
-
-def _edges(v: np.ndarray) -> np.ndarray:
-    """Cell edges around evenly spaced centres: a grid point owns the square around it."""
-    step = (v[-1] - v[0]) / max(len(v) - 1, 1)
-    return np.concatenate([v - step / 2, v[-1:] + step / 2])
-
-
-def kind_frame(xs, ys, kinds, kind_names: Sequence[str]) -> pd.DataFrame:
-    """Runs of equal kind along each row as one rectangle each (x, x2, y, y2, kind).
-
-    A 200×200 map has 40,000 cells but only a few thousand runs, so the browser draws exactly the
-    same picture with far fewer marks. `kinds` [ny, nx] holds an index into kind_names, or −1.
-    """
-    xs, ys, k = np.asarray(xs, float), np.asarray(ys, float), np.asarray(kinds, int)
-    xe, ye = _edges(xs), _edges(ys)
-    change = np.ones_like(k, dtype=bool)
-    change[:, 1:] = k[:, 1:] != k[:, :-1]
-    rows, starts = np.nonzero(change)
-    ends = np.append(starts[1:], 0)
-    ends[np.append(rows[1:] != rows[:-1], True)] = k.shape[1]
-    names = np.array([*kind_names, NO_VALUE])
-    # Each rectangle reaches a third of a cell into its neighbours (drawn over it), so that
-    # anti-aliasing leaves no seams between rows.
-    dx, dy = (xe[1] - xe[0]) / 3, (ye[1] - ye[0]) / 3
-    return pd.DataFrame({"x": xe[starts], "x2": np.minimum(xe[ends] + dx, xe[-1]),
-                         "y": ye[rows], "y2": np.minimum(ye[rows + 1] + dy, ye[-1]),
-                         "kind": names[k[rows, starts]]})
 
 
 def curvature_map(frame: pd.DataFrame, bounds, height: int = 380) -> alt.Chart:
@@ -117,28 +87,27 @@ def display_height(z: np.ndarray, log: bool) -> tuple[np.ndarray, str]:
     return np.log10(z - low + offset), f"log₁₀(loss − {low:.3g} + {offset:.2g})"
 
 
-def surface_3d(xs, ys, z, minima, log: bool, title: str = "") -> go.Figure:
+def surface_3d(xs, ys, z, minima, log: bool) -> go.Figure:
     """The surface as a 3-D plot (drag to turn it), with the known minima as red diamonds."""
-    h, label = display_height(np.asarray(z, float), log)
-    fig = go.Figure(go.Surface(x=np.asarray(xs), y=np.asarray(ys), z=h, colorscale="Viridis",
-                               colorbar=dict(title=dict(text=label, side="right"), len=0.8),
+    z, m = np.asarray(z, float), np.asarray(minima, float).reshape(-1, 3)
+    h, label = display_height(np.concatenate([z.ravel(), m[:, 2]]), log)  # one scale for both
+    fig = go.Figure(go.Surface(x=np.asarray(xs), y=np.asarray(ys), z=h[:z.size].reshape(z.shape),
+                               colorscale="Viridis",
+                               colorbar={"title": {"text": label, "side": "right"}, "len": 0.8},
                                hovertemplate="x %{x:.3f}<br>y %{y:.3f}<br>height %{z:.4g}"
                                              "<extra></extra>"))
-    if len(minima):
-        m = np.asarray(minima, float)
-        mh, _ = display_height(np.concatenate([np.asarray(z, float).ravel(), m[:, 2]]), log)
-        fig.add_trace(go.Scatter3d(x=m[:, 0], y=m[:, 1], z=mh[-len(m):], mode="markers",
-                                   name="known minima", marker=dict(size=5, color="#D55E00",
-                                                                    symbol="diamond")))
-    fig.update_layout(title=title, height=420, margin=dict(l=0, r=0, t=30 if title else 0, b=0),
-                      scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title=label),
-                      showlegend=False)
+    if len(m):
+        fig.add_trace(go.Scatter3d(x=m[:, 0], y=m[:, 1], z=h[z.size:], mode="markers",
+                                   name="known minima",
+                                   marker={"size": 5, "color": "#D55E00", "symbol": "diamond"}))
+    fig.update_layout(height=420, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
+                      scene={"xaxis_title": "x", "yaxis_title": "y", "zaxis_title": label})
     return fig
 
 
 def frame_steps(steps: Sequence[int], n: int = 60) -> list[int]:
     """At most n recorded steps, evenly spread, always the first and the last."""
-    steps = sorted(set(int(s) for s in steps))
+    steps = sorted({int(s) for s in steps})
     if len(steps) <= n:
         return steps
     idx = np.unique(np.round(np.linspace(0, len(steps) - 1, n)).astype(int))
@@ -162,54 +131,55 @@ def play_figure(xs, ys, z, paths: pd.DataFrame, minima, log: bool, n_frames: int
     """
     h, label = display_height(np.asarray(z, float), log)
     fig = go.Figure(go.Contour(x=np.asarray(xs), y=np.asarray(ys), z=h, colorscale="Viridis",
-                               ncontours=14, line=dict(width=0.3, color="rgba(255,255,255,0.4)"),
-                               colorbar=dict(title=dict(text=label, side="right")),
+                               ncontours=14, line={"width": 0.3, "color": "rgba(255,255,255,0.4)"},
+                               colorbar={"title": {"text": label, "side": "right"}},
                                hovertemplate="x %{x:.3f}<br>y %{y:.3f}<extra></extra>"))
     if len(minima):
         m = np.asarray(minima, float)
         fig.add_trace(go.Scatter(x=m[:, 0], y=m[:, 1], mode="markers", name="known minima",
-                                 marker=dict(symbol="star", size=13, color="white",
-                                             line=dict(color="black", width=1))))
+                                 marker={"symbol": "star", "size": 13, "color": "white",
+                                         "line": {"color": "black", "width": 1}}))
     runs = list(dict.fromkeys(paths["run"]))
     groups = {r: paths[paths["run"] == r].sort_values("step") for r in runs}
     for i, r in enumerate(runs):
         g = groups[r]
         fig.add_trace(go.Scatter(x=g["x"], y=g["y"], mode="lines", name=r, showlegend=False,
-                                 line=dict(color=PALETTE[i % len(PALETTE)], width=2,
-                                           dash=DASHES[i % len(DASHES)])))
+                                 line={"color": PALETTE[i % len(PALETTE)], "width": 2,
+                                       "dash": DASHES[i % len(DASHES)]}))
     first = len(fig.data)
     steps = frame_steps(paths["step"], n_frames) if len(paths) else [0]
     at = [positions(groups[r], steps) for r in runs]
     for i, r in enumerate(runs):
         fig.add_trace(go.Scatter(x=at[i][:1, 0], y=at[i][:1, 1], mode="markers", name=r,
-                                 marker=dict(size=13, color=PALETTE[i % len(PALETTE)],
-                                             symbol=SYMBOLS[i % len(SYMBOLS)],
-                                             line=dict(color="white", width=1.5))))
+                                 marker={"size": 13, "color": PALETTE[i % len(PALETTE)],
+                                         "symbol": SYMBOLS[i % len(SYMBOLS)],
+                                         "line": {"color": "white", "width": 1.5}}))
     markers = list(range(first, first + len(runs)))
     fig.frames = [go.Frame(name=str(s), traces=markers,
                            data=[{"type": "scatter", "x": [float(p[k, 0])], "y": [float(p[k, 1])]}
                                  for p in at])
                   for k, s in enumerate(steps)]
-    play = dict(frame=dict(duration=frame_ms, redraw=False), transition=dict(duration=0),
-                fromcurrent=True, mode="immediate")
-    pause = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
+    still = {"duration": 0}
+    play = {"frame": {"duration": frame_ms, "redraw": False}, "transition": still,
+            "fromcurrent": True, "mode": "immediate"}
+    jump = {"frame": {"duration": 0, "redraw": False}, "transition": still, "mode": "immediate"}
+    buttons = [{"label": "▶ Play", "method": "animate", "args": [None, play]},
+               {"label": "❚❚ Pause", "method": "animate", "args": [[None], jump]}]
+    slider = {"active": 0, "x": 0, "y": -0.34, "len": 1, "yanchor": "top",
+              "pad": {"t": 0, "b": 0}, "ticklen": 0, "tickcolor": "rgba(0,0,0,0)",
+              "font": {"color": "rgba(0,0,0,0)"},  # 60 tick labels would overlap: show the value
+              "currentvalue": {"prefix": "step ", "xanchor": "right", "offset": 4,
+                               "font": {"size": 13, "color": "#31333F"}},
+              "steps": [{"label": str(s), "method": "animate", "args": [[str(s)], jump]}
+                        for s in steps]}
     (x0, x1), (y0, y1) = (float(xs[0]), float(xs[-1])), (float(ys[0]), float(ys[-1]))
     fig.update_layout(
-        height=540, margin=dict(l=10, r=10, t=10, b=190),
-        xaxis=dict(title=dict(text="x", standoff=4), range=[x0, x1]),
-        yaxis=dict(title="y", range=[y0, y1]),
-        legend=dict(orientation="h", x=0, y=-0.58, yanchor="top"),
-        updatemenus=[dict(type="buttons", direction="left", x=0, y=-0.2, xanchor="left",
-                          yanchor="top", showactive=False, pad=dict(t=0, r=10),
-                          buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
-                                   dict(label="❚❚ Pause", method="animate",
-                                        args=[[None], pause])])],
-        sliders=[dict(active=0, x=0, y=-0.34, len=1, yanchor="top", pad=dict(t=0, b=0),
-                      currentvalue=dict(prefix="step ", xanchor="right", offset=4,
-                                        font=dict(size=13, color="#31333F")),
-                      ticklen=0, tickcolor="rgba(0,0,0,0)", font=dict(color="rgba(0,0,0,0)"),
-                      steps=[dict(label=str(s), method="animate",
-                                  args=[[str(s)], dict(mode="immediate", frame=dict(
-                                      duration=0, redraw=False), transition=dict(duration=0))])
-                             for s in steps])])
+        height=540, margin={"l": 10, "r": 10, "t": 10, "b": 190},
+        xaxis={"title": {"text": "x", "standoff": 4}, "range": [x0, x1]},
+        yaxis={"title": "y", "range": [y0, y1]},
+        legend={"orientation": "h", "x": 0, "y": -0.58, "yanchor": "top"},
+        updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": -0.2,
+                      "xanchor": "left", "yanchor": "top", "showactive": False,
+                      "pad": {"t": 0, "r": 10}, "buttons": buttons}],
+        sliders=[slider])
     return fig

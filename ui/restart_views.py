@@ -5,7 +5,7 @@ Data in → Altair chart out; no Streamlit here, so every builder can be tested 
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import altair as alt
 import numpy as np
@@ -13,14 +13,15 @@ import pandas as pd
 
 from core import basins
 
-from .charts import PALETTE
-from .convex_views import kind_frame
+from .charts import PALETTE, kind_frame
 
 #: Colours of the minima's categories (Okabe–Ito without yellow and black, which mark outcomes).
 MINIMA_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7"]
 OUTCOME_COLOURS = {basins.UNLISTED: "#F0E442", basins.ELSEWHERE: "#999999",
                    basins.MOVING: "#DDDDDD", basins.ESCAPED: "#FFFFFF", basins.DIVERGED: "#333333"}
 OTHER = "higher local minima"
+#: Width and height of the basin map's plot in pixels: square, as both axes are weights.
+MAP_SIZE = 420
 
 
 def categories(codes: np.ndarray, minima, max_minima: int = len(MINIMA_COLOURS)
@@ -63,7 +64,7 @@ def categories(codes: np.ndarray, minima, max_minima: int = len(MINIMA_COLOURS)
     return index, names, colour
 
 
-def basin_chart(xs, ys, codes, minima, bounds, height: int = 460) -> alt.Chart:
+def basin_chart(xs, ys, codes, minima, bounds, size: int = MAP_SIZE) -> alt.Chart:
     """Each start's cell coloured by where its run ended (runs of equal cells merged into one
     rectangle per row, so a 200×200 map stays light in the browser)."""
     index, names, colours = categories(codes, minima)
@@ -78,12 +79,19 @@ def basin_chart(xs, ys, codes, minima, bounds, height: int = 460) -> alt.Chart:
         y=alt.Y("y:Q", title="start y", scale=alt.Scale(domain=[y0, y1], nice=False, zero=False)),
         y2="y2:Q",
         color=alt.Color("ended at:N", scale=alt.Scale(domain=names, range=colours),
-                        legend=alt.Legend(orient="right", symbolStrokeColor="black",
-                                          symbolStrokeWidth=0.5, labelLimit=260, title=None)),
+                        legend=alt.Legend(orient="bottom", columns=2, symbolStrokeColor="black",
+                                          symbolStrokeWidth=0.5, labelLimit=220, title=None)),
         tooltip=[alt.Tooltip("ended at:N")],
-    ).properties(height=height, description=(
+    ).properties(width=size, height=size, description=(
         f"Basin map of {len(xs)}×{len(ys)} starts: each start's cell is coloured by where its run "
         f"ended, in {len(names)} categories: {'; '.join(names)}. Hover a cell to read its name."))
+
+
+def square(chart: alt.TopLevelMixin, size: int = MAP_SIZE) -> alt.TopLevelMixin:
+    """Make the plot area size × size pixels, axes and legend around it ("pad" autosize;
+    Streamlit's default "fit" would squeeze the plot to make room for a long legend)."""
+    return chart.properties(width=size, height=size,
+                            autosize=alt.AutoSizeParams(type="pad", contains="padding"))
 
 
 def sample_paths(paths: np.ndarray, names: Sequence[str]) -> alt.LayerChart:
@@ -115,7 +123,8 @@ def best_after_k_chart(k, q, global_value: float | None, height: int = 320) -> a
     q: [3, K] rows 10%, 50%, 90%. Infinite values (no usable run yet) are not drawn."""
     df = pd.DataFrame({"restarts": k, "p10": q[0], "median": q[1], "p90": q[2]})
     df = df.replace([np.inf, -np.inf], np.nan)
-    x = alt.X("restarts:Q", title="restarts k", scale=alt.Scale(type="log"))
+    x = alt.X("restarts:Q", title="restarts k",
+              scale=alt.Scale(type="log", domain=[1, int(max(k))], nice=False))
     y = "best loss so far"  # the same title on every layer, or Vega-Lite joins them all
     band = alt.Chart(df).mark_area(opacity=0.3, color=PALETTE[1]).encode(
         x=x, y=alt.Y("p10:Q", title=y), y2="p90:Q")
@@ -146,7 +155,8 @@ def success_chart(k, measured, predicted, height: int = 320) -> alt.Chart:
     domain = [MEASURED, PREDICTED]
     legend = alt.Legend(orient="right", title=None, labelLimit=300)
     return alt.Chart(df).mark_line(strokeWidth=2.5, point=True).encode(
-        x=alt.X("restarts:Q", title="restarts k", scale=alt.Scale(type="log")),
+        x=alt.X("restarts:Q", title="restarts k",
+                scale=alt.Scale(type="log", domain=[1, int(max(k))], nice=False)),
         y=alt.Y("chance:Q", title="chance of success", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%")),
         color=alt.Color("curve:N", scale=alt.Scale(domain=domain, range=[PALETTE[4], PALETTE[0]]),

@@ -5,35 +5,22 @@ exception box or JavaScript error appears. Saves screenshots/convex.png.
 Uses the shared fixtures `app_url` (base URL of a running `streamlit run app.py`) and `page`
 (a fresh Chromium page).
 """
-from pathlib import Path
-
 import pytest
+from browser_kit import PAGE_TIMEOUT_MS as TIMEOUT
+from browser_kit import SHOTS, screenshot, wait_until_drawn
 from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOT = ROOT / "screenshots" / "convex.png"
-TIMEOUT = 120_000
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-CHARTS = '[data-testid="stVegaLiteChart"], [data-testid="stPlotlyChart"]'
 BOARD = '[data-testid="stVegaLiteChart"]:has(input[type="range"])'  # the map with the scrubber
 PLAY = '[data-testid="stPlotlyChart"]:has(.updatemenu-button)'
-
-
-def settle(page) -> None:
-    """The script run has finished and every chart has drawn itself."""
-    page.wait_for_selector(IDLE, timeout=TIMEOUT)
-    page.wait_for_function(
-        f"""() => [...document.querySelectorAll('{CHARTS}')].every(
-                c => c.querySelector('canvas, svg.marks, .main-svg'))""", timeout=TIMEOUT)
 
 
 @pytest.fixture
 def lesson(app_url, page):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(f"{app_url}/convex", timeout=TIMEOUT)
-    settle(page)
+    wait_until_drawn(page)
     yield page
     boxes = page.locator('[data-testid="stException"]')
     assert boxes.count() == 0, boxes.first.inner_text()
@@ -50,7 +37,7 @@ def test_click_on_the_map_sets_the_start_point(lesson):
     # a quarter across, halfway down: inside the plot, left of the origin of Himmelblau's map
     page.mouse.click(box["x"] + 0.25 * box["width"], box["y"] + 0.5 * box["height"])
     expect(start_x).not_to_have_value(before[0], timeout=TIMEOUT)
-    settle(page)
+    wait_until_drawn(page)
     x, y = float(start_x.input_value()), float(start_y.input_value())
     assert (str(x), str(y)) != before and -5 <= x < 0 and -5 <= y <= 5
     assert "cv_x0=" in page.url and "cv_y0=" in page.url, "the link carries the clicked start"
@@ -82,12 +69,6 @@ def test_play_button_animates_the_paths(lesson):
 
 
 def test_page_screenshot(lesson):
-    page = lesson
-    height = page.evaluate("""() => Math.max(...[...document.querySelectorAll(
-        '[data-testid="stMain"], [data-testid="stAppViewContainer"]')].map(e => e.scrollHeight))""")
-    page.set_viewport_size({"width": 1400, "height": min(int(height), 12_000)})
-    settle(page)
-    page.wait_for_timeout(500)
-    SHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOT), full_page=True)
-    assert SHOT.stat().st_size > 50_000
+    shot = SHOTS / "convex.png"
+    screenshot(lesson, shot)
+    assert shot.stat().st_size > 50_000

@@ -77,7 +77,6 @@ def test_typed_double_well_splits_half_and_half(page, app_url):
 
 def test_scene_button_sets_the_experiment(page, app_url):
     errors = open_lesson(page, app_url)
-    page.wait_for_timeout(1500)  # let the layout settle before clicking
     page.get_by_role("button", name="XOR stalls").click()
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
                            timeout=TIMEOUT_MS)

@@ -1,0 +1,163 @@
+"""Classroom features on every page of lessons.py: lesson scenes, export files, presentation mode.
+
+Pages are found from lessons.py and their scenes and download buttons from what they draw
+(ui.classroom's keys), so a new lesson is covered as soon as it is listed. The download files are
+the real ones: the callables the page hands to st.download_button, run as a click would run them.
+"""
+import io
+import json
+import re
+from collections import Counter
+
+import pandas as pd
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from lessons import HOME, LESSONS
+from tests.test_app import ROOT, failure, keys
+from ui import classroom
+
+TIMEOUT = 120
+SCENE = re.compile(r"^_ui_(.+)_scene_(\d+)$")  # classroom.scenes' button keys
+
+
+def open_page(entry, query: dict | None = None) -> AppTest:
+    """The page script on its own (a fresh tab on that page's address)."""
+    at = AppTest.from_file(str(ROOT / entry.file), default_timeout=TIMEOUT)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def ok(at: AppTest, what: str) -> None:
+    if at.exception:
+        pytest.fail(f"{what}:\n{failure(at)}")
+
+
+def scene_buttons(at: AppTest) -> list[str]:
+    found = [b.key for b in at.button if b.key and SCENE.match(b.key)]
+    return sorted(found, key=lambda k: int(SCENE.match(k)[2]))
+
+
+def prefix_of(at: AppTest) -> str:
+    """The page's widget-key prefix: the first part most of its keys share (ui.controls)."""
+    parts = Counter(k.split("_", 1)[0] for k in keys(at)
+                    if "_" in k and not k.startswith("_"))
+    return parts.most_common(1)[0][0]
+
+
+def widget_values(at: AppTest, prefix: str) -> dict:
+    return {k: at.session_state[k] for k in keys(at)
+            if k.startswith(prefix + "_") and k in at.session_state}
+
+
+# -- lesson scenes ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("entry", LESSONS, ids=[p.file for p in LESSONS])
+def test_each_scene_sets_the_controls_renders_and_its_link_replays_it(entry):
+    """The instructor steps through the scenes in one tab: each click sets the page's controls
+    (its button shows as the active one), the page renders, no two scenes are the same, and the
+    address bar then holds a link that opens the same settings in a fresh tab."""
+    at = open_page(entry)
+    ok(at, f"{entry.file} with its defaults")
+    scenes = scene_buttons(at)
+    if not scenes:
+        pytest.skip(f"{entry.file} offers no lesson scenes")
+    prefix = prefix_of(at)
+    defaults = widget_values(at, prefix)
+    seen = []
+    for key in scenes:
+        at.button(key=key).click().run()
+        ok(at, f"{entry.file} after clicking {at.button(key=key).label!r}")
+        assert at.button(key=key).proto.type == "primary", f"{key} is not shown as active"
+        values = widget_values(at, prefix)
+        assert values not in seen, f"{key} sets the same controls as an earlier scene"
+        seen.append(values)
+        link = dict(at.query_params)
+        assert link or values == defaults, f"{key}: the address bar holds no setting to share"
+        fresh = open_page(entry, link)
+        ok(fresh, f"{entry.file} opened from the link of {key}")
+        assert widget_values(fresh, prefix) == values, f"the link of {key} replays other settings"
+
+
+# -- export -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """file id → (file name, callable) of every deferred download the pages register."""
+    made = {}
+    original = MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        file_id = original(self, data_callable, mimetype, coordinates, file_name, **kw)
+        made[file_id] = (file_name, data_callable)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return made
+
+
+@pytest.mark.parametrize("entry", LESSONS, ids=[p.file for p in LESSONS])
+def test_export_files_parse_back(entry, downloads):
+    """Every CSV parses back with pandas into a non-empty table, and the settings JSON parses
+    back with json and holds every control of the page under its key, with its value."""
+    at = open_page(entry)
+    at.run()  # as after any interaction: every control of the page is in the session
+    ok(at, entry.file)
+    buttons = [b.proto for b in at.get("download_button")]
+    assert buttons, f"{entry.file} offers no download"
+    prefix = prefix_of(at)
+    controls = {k: v for k, v in widget_values(at, prefix).items() if k != f"{prefix}_guess"}
+    kinds = Counter()
+    for proto in buttons:
+        assert proto.deferred_file_id in downloads, f"{proto.label}: no file behind the button"
+        name, make = downloads[proto.deferred_file_id]
+        text = make()
+        if name.endswith(".csv"):
+            df = pd.read_csv(io.StringIO(text))
+            assert len(df) > 0 and len(df.columns) > 0, f"{name} is empty"
+            kinds["csv"] += 1
+        else:
+            assert name.endswith(".json"), name
+            settings = json.loads(text)
+            missing = set(controls) - set(settings)
+            assert not missing, f"{name} lacks the controls {sorted(missing)}"
+            for k, v in controls.items():
+                assert settings[k] == (list(v) if isinstance(v, tuple) else v), k
+            kinds["json"] += 1
+    assert kinds["csv"] > 0 and kinds["json"] > 0, kinds
+
+
+def test_export_helpers_round_trip():
+    df = pd.DataFrame({"step": [0, 1, 2], "run": ["Adam", "Adam, lr 0.1", 'say "hi"'],
+                       "loss": [1.5, float("nan"), -2e-9]})
+    back = pd.read_csv(io.StringIO(classroom.to_csv(df)))
+    pd.testing.assert_frame_equal(back, df)
+    settings = {"sd_surface": "saddle", "sd_optimizers": ("sgd", "adam"), "sd_eps": 1e-08,
+                "sd_noisy": False, "sd_seed": 3}
+    assert json.loads(classroom.to_json(settings)) == {**settings, "sd_optimizers": ["sgd", "adam"]}
+
+
+# -- presentation mode ------------------------------------------------------------------------
+
+def expanded(at: AppTest) -> int:
+    return sum(e.proto.expanded for e in at.expander)
+
+
+@pytest.mark.parametrize("entry", LESSONS, ids=[p.file for p in LESSONS])
+def test_presentation_mode_from_the_link(entry):
+    """?present=true: larger type, settings folded away and the page's sections folded so that
+    at most one chart section is open."""
+    normal = open_page(entry)
+    at = open_page(entry, {classroom.PRESENT: "true"})
+    ok(at, f"{entry.file}?present=true")
+    assert at.toggle(key=classroom.PRESENT).value is True
+    css = [h.value for h in at.html if "font-size" in h.value]
+    assert css and not [h.value for h in normal.html if "font-size" in h.value]
+    assert len(at.expander) > len(normal.expander), "sections did not fold into expanders"
+    assert expanded(at) <= 1, "more than one section is open"
+
+
+def test_home_renders_in_presentation_mode():
+    at = open_page(HOME, {classroom.PRESENT: "true"})
+    ok(at, "Home?present=true")
