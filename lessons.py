@@ -26,4 +26,7 @@ LESSONS: list[Entry] = [
           "Where you end up depends on where you start: basins, restarts and noise."),
     Entry("pages/saddles.py", "Saddle points and flat regions", ":material/trending_flat:",
           "saddles", "Why a zero gradient is not always a minimum, and how optimisers get away."),
+    Entry("pages/network_landscape.py", "A real network's landscape", ":material/hub:",
+          "network-landscape",
+          "What lines and slices through a trained network's weights show, and what they cannot."),
 ]

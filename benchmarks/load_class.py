@@ -3,21 +3,25 @@
 Starts `streamlit run app.py` as it is hosted (headless, no file watcher: .streamlit/config.toml)
 and drives N concurrent sessions at it — no browsers, so the figures measure the server. Each
 student opens every page of lessons.py in turn; on a lesson page they follow the instructor
-through its first lesson scenes (the same clicks for the whole class, so after the first student
-they are cache hits), then change the page's seeds to values of their own (cache misses). A
-rerun is timed from the BackMsg that asks for it to the ForwardMsg that says the script finished.
+through its first lesson scenes (the same clicks for the whole class: cache hits after the first
+student), then change the page's seeds to values of their own (cache misses). Between two actions
+a student looks at the page for a few seconds (--think). A rerun is timed from the BackMsg that
+asks for it to the ForwardMsg that says the script finished; a widget inside an st.fragment
+reruns only its fragment, as in the browser.
 
 A request counts as a miss when it is the first, across the class, to ask for its state (page,
 scene clicks, seeds); repeats are hits, including students who asked while the first one's result
 was still being computed (Streamlit's cache makes them wait for that one computation).
 
-Run: python benchmarks/load_class.py [--sessions 30] [--scenes 3] [--seeds 2] [--budget 180]
+Run: python benchmarks/load_class.py [--sessions 30] [--think 5] [--budget 180]
 Prints a table; the README's "Serving a class" section quotes it.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import random
 import re
 import statistics
 import sys
@@ -38,8 +42,8 @@ from lessons import HOME, LESSONS  # noqa: E402
 
 PAGES = [HOME, *LESSONS]
 SCENE = re.compile(r"^_ui_(.+)_scene_(\d+)$")  # ui.classroom.scenes' button keys
-SEED = re.compile(r"_seed$")                    # ui.controls.seed_input's keys
-RERUN_TIMEOUT_S = 90  # a rerun slower than this counts as an error
+SEED = re.compile(r"_seed$")                    # ui.controls.seed_input's keys (number inputs)
+RERUN_TIMEOUT_S = 120  # a rerun slower than this counts as an error
 DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
 
@@ -55,28 +59,39 @@ class Results:
     skipped: int = 0  # actions not started because the time budget ran out
 
 
+@dataclass
+class Widget:
+    kind: str      # element type: "button", "number_input", …
+    id: str        # Streamlit's widget id
+    fragment: str  # id of the st.fragment that drew it ("" outside fragments)
+
+
 class Student:
     """One browser tab, as the frontend speaks to the server: rerun requests carrying the page,
-    the address bar's query string and the widgets the user changed."""
+    the widgets the user changed and, for a widget inside a fragment, that fragment's id."""
 
-    def __init__(self, ws, name: str):
-        self.ws, self.name = ws, name
-        self.widgets: dict[str, tuple[str, str]] = {}  # user key → (element type, widget id)
+    def __init__(self, ws):
+        self.ws = ws
+        self.widgets: dict[str, Widget] = {}  # by user key, as last drawn
 
-    async def rerun(self, page: str, **widgets) -> float:
+    async def rerun(self, page: str, **values) -> float:
         """Ask for a rerun of `page` with the given widget values (key → value; True clicks a
         button) and wait until it has finished. Returns seconds; raises on an error."""
         state = ClientState(page_name=page, query_string="")
-        for key, value in widgets.items():
-            kind, wid = self.widgets[key]
-            w = state.widget_states.widgets.add(id=wid)
-            if kind == "button":
-                w.trigger_value = bool(value)
-            else:  # number inputs (seeds) hold a double
-                w.double_value = float(value)
+        changed = [self.widgets[k] for k in values]
+        for w, value in zip(changed, values.values()):
+            proto = state.widget_states.widgets.add(id=w.id)
+            if w.kind == "button":
+                proto.trigger_value = bool(value)
+            else:  # seeds are float number inputs
+                proto.double_value = float(value)
+        fragments = {w.fragment for w in changed}
+        if len(fragments) == 1 and "" not in fragments:
+            state.fragment_id = fragments.pop()
+        else:
+            self.widgets = {}  # a full rerun draws every widget again
         msg = BackMsg()
         msg.rerun_script.CopyFrom(state)
-        self.widgets = {}
         t0 = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         problems = await asyncio.wait_for(self._until_finished(), RERUN_TIMEOUT_S)
@@ -90,7 +105,7 @@ class Student:
             fwd = ForwardMsg.FromString(await self.ws.recv())
             kind = fwd.WhichOneof("type")
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                self._note(fwd.delta.new_element, problems)
+                self._note(fwd.delta.new_element, fwd.delta.fragment_id, problems)
             elif kind == "page_not_found":
                 problems.append("page not found")
             elif kind == "script_finished":
@@ -98,55 +113,71 @@ class Student:
                 if status in DONE:
                     return problems
                 if status != ForwardMsg.FINISHED_EARLY_FOR_RERUN:  # st.rerun(): keep reading
-                    problems.append(f"script finished with {ForwardMsg.ScriptFinishedStatus.Name(status)}")
-                    return problems
+                    name = ForwardMsg.ScriptFinishedStatus.Name(status)
+                    return problems + [f"script finished with {name}"]
 
-    def _note(self, element, problems: list[str]) -> None:
-        """Record a drawn widget's id by its user key; an exception box is an error."""
+    def _note(self, element, fragment: str, problems: list[str]) -> None:
+        """Record a drawn widget by its user key; an exception box is an error."""
         kind = element.WhichOneof("type")
         proto = getattr(element, kind)
         if kind == "exception":
             problems.append(f"exception {proto.type}: {proto.message[:200]}")
         elif "id" in proto.DESCRIPTOR.fields_by_name and proto.id.startswith("$$ID-"):
-            self.widgets[proto.id.split("-", 2)[2]] = (kind, proto.id)
+            self.widgets[proto.id.split("-", 2)[2]] = Widget(kind, proto.id, fragment)
+
+    def action(self, student: int, scene: int | None = None,
+               seed: int | None = None) -> dict | None:
+        """The widget change for an action, from the widgets drawn so far (None: the page has
+        no such scene or seed). Seed values are unique to the student and the action."""
+        if scene is not None:
+            key = next((k for k in self.widgets
+                        if (m := SCENE.match(k)) and int(m[2]) == scene), None)
+            return None if key is None else {key: True}
+        if seed is not None:
+            seeds = sorted(k for k, w in self.widgets.items()
+                           if SEED.search(k) and w.kind == "number_input")
+            return {seeds[seed % len(seeds)]: 1 + student + 100 * seed} if seeds else None
+        return {}
 
 
 async def one_student(i: int, url: str, args, out: Results, deadline: float) -> None:
     await asyncio.sleep(args.ramp * i / max(args.sessions - 1, 1))  # a class arrives over seconds
+    think = random.Random(i)
     try:
         async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
                                       open_timeout=60, ping_timeout=None) as ws:
-            s = Student(ws, f"student {i}")
+            s = Student(ws)
             for entry in PAGES:
-                await lesson(s, i, entry.url, args, out, deadline)
+                await lesson(s, i, entry.url, args, out, deadline, think)
     except Exception as exc:  # a broken connection is an error, not a crash of the benchmark
         out.errors.append(f"student {i}: {type(exc).__name__}: {exc}")
 
 
-async def lesson(s: Student, i: int, page: str, args, out: Results, deadline: float) -> None:
-    """Open the page, click its first scenes in order, then change each seed to our own value."""
+async def lesson(s: Student, i: int, page: str, args, out: Results, deadline: float,
+                 think: random.Random) -> None:
+    """Open the page, click its first scenes in order, then change seeds to our own values."""
     steps: list[tuple[tuple, dict]] = [((page,), {})]
     state = (page,)
     for n in range(args.scenes):
         state += (f"scene {n}",)
         steps.append((state, {"scene": n}))
     for n in range(args.seeds):
-        steps.append((state + (f"seeds #{n} of student {i}",), {"seed": n}))
-    for state, action in steps:
+        state += (f"seed change {n} of student {i}",)
+        steps.append((state, {"seed": n}))
+    for state, what in steps:
         if time.perf_counter() > deadline:
             out.skipped += 1
             continue
-        widgets = pick(s, i, **action)
-        if widgets is None:  # the page has fewer scenes or seeds than asked for
+        values = s.action(i, **what)
+        if values is None:  # the page has fewer scenes or seeds than asked for
             continue
         miss, cold = state not in out.seen, out.asked == 0
         out.seen.add(state)
         out.asked += 1
         try:
-            t = await s.rerun(page, **widgets)
+            t = await s.rerun(page, **values)
         except Exception as exc:
-            out.errors.append(f"student {i}, {' > '.join(map(str, state))}: "
-                              f"{type(exc).__name__}: {exc}")
+            out.errors.append(f"student {i}, {' > '.join(state)}: {type(exc).__name__}: {exc}")
             if isinstance(exc, (asyncio.TimeoutError, websockets.ConnectionClosed)):
                 raise
             continue
@@ -154,28 +185,10 @@ async def lesson(s: Student, i: int, page: str, args, out: Results, deadline: fl
             out.first = t
         else:
             (out.miss if miss else out.hit).append(t)
+        await asyncio.sleep(args.think * think.uniform(0.5, 1.5))
 
 
-def pick(s: Student, i: int, scene: int | None = None, seed: int | None = None) -> dict | None:
-    """The widget change for an action, from the widgets the last run drew."""
-    if scene is not None:
-        key = next((k for k in s.widgets if (m := SCENE.match(k)) and int(m[2]) == scene), None)
-        return None if key is None else {key: True}
-    if seed is not None:
-        seeds = sorted(k for k, (kind, _) in s.widgets.items() if SEED.search(k)
-                       and kind == "number_input")
-        return {k: 1 + i + 100 * seed for k in seeds} if seeds else None
-    return {}
-
-
-# -- the server's memory -------------------------------------------------------------------------
-
-def _proc_kib(pid: int, field_: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field_ + ":"):
-            return int(line.split()[1])
-    return 0
-
+# -- the server's process tree: memory and CPU time ----------------------------------------------
 
 def _tree(pid: int) -> list[int]:
     """The process and its descendants (from /proc/<pid>/task/*/children)."""
@@ -188,63 +201,81 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
+def _kib(pid: int, name: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(name + ":"):
+            return int(line.split()[1])
+    return 0
+
+
 def memory_mib(pid: int) -> tuple[float, float]:
     """Resident memory now and at its peak (VmRSS, VmHWM), summed over the process tree, MiB."""
     pids = _tree(pid)
-    return tuple(sum(_proc_kib(p, f) for p in pids) / 1024 for f in ("VmRSS", "VmHWM"))
+    return tuple(sum(_kib(p, f) for p in pids) / 1024 for f in ("VmRSS", "VmHWM"))
 
 
-# -- report --------------------------------------------------------------------------------------
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time used so far by the process tree."""
+    total = 0
+    for p in _tree(pid):
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
+
+# -- run and report ------------------------------------------------------------------------------
+
+def pct(values: list[float], q: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 async def drive(args) -> None:
     port = free_port()
-    t0 = time.perf_counter()
     server = start_server(port)
-    print(f"server answers health after {time.perf_counter() - t0:.1f} s; "
-          f"memory before any session {memory_mib(server.pid)[0]:.0f} MiB")
     out = Results()
     try:
         url = f"ws://127.0.0.1:{port}/_stcore/stream"
-        start = time.perf_counter()
-        deadline = start + args.budget
-        await asyncio.gather(*(one_student(i, url, args, out, deadline)
+        cpu0, start = cpu_seconds(server.pid), time.perf_counter()
+        await asyncio.gather(*(one_student(i, url, args, out, start + args.budget)
                                for i in range(args.sessions)))
-        wall = time.perf_counter() - start
+        wall, cpu = time.perf_counter() - start, cpu_seconds(server.pid) - cpu0
         now, peak = memory_mib(server.pid)
     finally:
         stop_server(server)
-    report(args, out, wall, now, peak)
+    report(args, out, wall, cpu, now, peak)
 
 
-def report(args, out: Results, wall: float, now: float, peak: float) -> None:
+def report(args, out: Results, wall: float, cpu: float, now: float, peak: float) -> None:
     pages = ", ".join(p.url or "home" for p in PAGES)
-    print(f"\n{args.sessions} sessions over pages [{pages}], {args.scenes} scene clicks and "
-          f"{args.seeds} seed changes per lesson page; {wall:.0f} s wall")
+    reruns = len(out.hit) + len(out.miss) + (out.first is not None)
+    print(f"{args.sessions} sessions over [{pages}]: {args.scenes} scene clicks and {args.seeds} "
+          f"seed changes per lesson page, {args.think:g} s (±50%) between actions; {wall:.0f} s, "
+          f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"first rerun of the fresh server (cold imports): {out.first or float('nan'):.2f} s")
-    print(f"{'kind':<12}{'reruns':>8}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
+    print(f"{'':<12}{'reruns':>8}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
     for name, values in (("cache hit", out.hit), ("cache miss", out.miss)):
         print(f"{name:<12}{len(values):>8}{pct(values, 50):>9.2f}{pct(values, 95):>9.2f}"
               f"{max(values, default=float('nan')):>9.2f}")
-    print(f"errors: {len(out.errors)}; actions skipped at the time budget: {out.skipped}")
+    print(f"errors: {len(out.errors)}; actions left out at the {args.budget:g} s budget: "
+          f"{out.skipped}")
     for e in out.errors[:10]:
         print("  ", e)
+    print(f"server CPU: {cpu:.0f} s for {reruns} reruns = {cpu / max(reruns, 1):.2f} s per rerun "
+          f"(mean); server busy {cpu / wall:.0%} of one core")
     print(f"server memory: peak {peak:.0f} MiB, after the class {now:.0f} MiB")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=30)
-    parser.add_argument("--scenes", type=int, default=3, help="scenes clicked per lesson page")
+    parser.add_argument("--scenes", type=int, default=2, help="scenes clicked per lesson page")
     parser.add_argument("--seeds", type=int, default=2, help="seed changes per lesson page")
-    parser.add_argument("--ramp", type=float, default=5.0, help="seconds over which students arrive")
+    parser.add_argument("--think", type=float, default=5.0,
+                        help="mean seconds a student looks at the page between two actions")
+    parser.add_argument("--ramp", type=float, default=10.0,
+                        help="seconds over which the students arrive")
     parser.add_argument("--budget", type=float, default=180.0,
                         help="seconds after which no new action starts")
     asyncio.run(drive(parser.parse_args()))

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import budget, curvature, data, networks
+from . import budget, curvature, data, landscape, networks
 
 Progress = Callable[[float], None] | None
 
@@ -64,7 +64,7 @@ def _generator(seed: int, stream: int = 0) -> torch.Generator:
 
 # -- 1. distances concentrate ---------------------------------------------------------------------
 
-MAX_DISTANCE_WORK = 2e9  # pairs × dimensions summed over the dimensions asked for
+MAX_DISTANCE_WORK = 1e9  # pairs × dimensions summed over the dimensions asked for
 
 
 @dataclass(frozen=True)
@@ -179,24 +179,29 @@ def _count(log10: float) -> str:
     return _power(log10)
 
 
-def duration_words(log10_seconds: float) -> str:
-    """A duration given as log₁₀ seconds, in the largest plain unit that fits; beyond a million
-    years in millions or billions of years, and beyond the age of the universe (13.8 billion
-    years) in ages of the universe."""
+def duration_parts(log10_seconds: float) -> tuple[str, str]:
+    """A duration given as log₁₀ seconds as (number, unit): the largest plain unit that fits, up
+    to a million years; then millions or billions of years; beyond the age of the universe
+    (13.8 billion years), ages of the universe."""
     if log10_seconds < 0:
-        return "less than a second"
+        return "less than 1", "second"
     years = log10_seconds - math.log10(_UNITS[-1][1])
     universe = log10_seconds - math.log10(AGE_OF_UNIVERSE_S)
     if years < 6:
         word, size = next(u for u in reversed(_UNITS) if log10_seconds >= math.log10(u[1]))
         value = 10 ** log10_seconds / size
         shown = f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
-        return f"{shown} {word}{'' if shown == '1.0' else 's'}"
+        return shown, word + ("" if shown == "1.0" else "s")
     if universe < 0:
-        return f"{_count(years)} years"
+        return _count(years), "years"
     if universe < 1:
-        return f"{10 ** universe:.1f} ages of the universe"
-    return f"{_count(universe)} ages of the universe"
+        return f"{10 ** universe:.1f}", "ages of the universe"
+    return _count(universe), "ages of the universe"
+
+
+def duration_words(log10_seconds: float) -> str:
+    """duration_parts as one phrase: "3.2 million years"."""
+    return " ".join(duration_parts(log10_seconds))
 
 
 def count_words(log10: float) -> str:
@@ -365,7 +370,7 @@ def st_critical_points(d: int) -> Enumeration:
 # -- 5. critical points of a real network ---------------------------------------------------------
 
 MAX_CP_WEIGHTS = 50
-MAX_CP_WORK = 3e10     # starts × iterations × points × weights²
+MAX_CP_WORK = 1e10     # starts × (iterations × weights² + training steps × weights) × points
 GRAD_TOL = 1e-8        # a search that ends with |∇L| below this found a critical point
 EIG_RTOL = 1e-6        # an eigenvalue counts as negative below −rtol·max|λ|
 FLAT_RATIO = 1e-2      # |H∇L| / (‖H‖·|∇L|) below this: the gradient lies in a nearly flat direction
@@ -438,8 +443,8 @@ class CriticalPoints:
 
     @property
     def gradient_flat(self) -> np.ndarray:
-        """[S] bool: stalled with a gradient that points along almost-zero curvature (Frye et al.
-        2020): the squared gradient norm has a floor there, not a zero."""
+        """[S] bool: stalled with a gradient that lies almost in the Hessian's kernel — a
+        gradient-flat point (Frye et al. 2020), where |∇L|² is stationary without being zero."""
         return ~self.found & (self.flatness < FLAT_RATIO)
 
 
@@ -450,8 +455,8 @@ def _search_step(net, X, y, W, g, H, gn, mu) -> tuple[torch.Tensor, torch.Tensor
     """One step towards ∇L = 0 for every start at once; returns the new weights and damping.
 
     Candidates, all scored in one batch by their gradient norm: Newton steps with a
-    pseudo-inverse (minimum-residual, as in the Newton-MR search of Roosta et al. 2018 that
-    Frye et al. 2020 used) at several step sizes, and a Levenberg–Marquardt step
+    pseudo-inverse (the minimum-residual solution of H·step = −∇L, in the spirit of Newton-MR,
+    Roosta et al. 2018) at several step sizes, and a Levenberg–Marquardt step
     −(H² + μI)⁻¹H∇L, whose damping μ shrinks after a success and grows after a failure.
     A start moves to the best candidate if it lowers |∇L|, and otherwise stays put."""
     S, P = W.shape
@@ -546,6 +551,9 @@ def distinct(cp: CriticalPoints, decimals: int = 6) -> np.ndarray:
 
 # -- 6. wider networks: restarts agree ------------------------------------------------------------
 
+MAX_SWEEP_WORK = 5e9  # restarts × steps × weights × points, summed over the widths
+
+
 @dataclass(frozen=True)
 class WidthSweep:
     widths: np.ndarray      # [K]
@@ -565,8 +573,8 @@ class WidthSweep:
 
     @property
     def spread(self) -> np.ndarray:
-        """[K] 90th minus 10th percentile of the final losses."""
-        q = np.nanquantile(self.loss, [0.1, 0.9], axis=1)
+        """[K] interquartile range of the final losses: the height of a box plot's box."""
+        q = np.nanquantile(self.loss, [0.25, 0.75], axis=1)
         return q[1] - q[0]
 
 
@@ -581,7 +589,7 @@ def width_sweep(dataset: str = "xor", points: int = 1000, noise: float = 0.8,
     X, y = data.make(dataset, n=points, noise=noise, seed=0)
     nets = [networks.MLP((w,), "tanh") for w in widths]
     total = sum(n.size for n in nets)
-    budget.check(work=restarts * steps * total * points, max_work=networks.MAX_TRAIN_WORK,
+    budget.check(work=restarts * steps * total * points, max_work=MAX_SWEEP_WORK,
                  what=f"{restarts} restarts of {len(widths)} widths for {steps:,} steps",
                  hint="Use fewer restarts, steps, points or widths.")
     loss, gn, bad, done = [], [], [], 0
@@ -636,8 +644,6 @@ def slice_planes(cp: CriticalPoints, i: int, grid: int = 41, rise: float = 0.05,
     curvature. Axis k runs over ±scale_k, where the curvature c_k alone would change the loss by
     `rise` (scale_k = √(2·rise/|c_k|)), but at most `max_step` in weight space.
     Returns {"random" | "eigen": (z [grid, grid] indexed [along axis 1, along axis 2], scales)}."""
-    from . import landscape
-
     w = cp.weights[i]
     _, _, H = one_hidden_derivatives(cp.net, w.unsqueeze(0), cp.X, cp.y)
     _, vecs = torch.linalg.eigh(H[0])

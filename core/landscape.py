@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
 import torch
 
 from . import budget
@@ -90,3 +91,57 @@ def pca_plane(path: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Ten
     if total > 0:
         var[:k] = s[:k].square() / total
     return V[0], V[1], coords, var
+
+
+# -- what a line or a slice shows ------------------------------------------------------------
+
+#: A point is a "dip" of a slice when it is lower than all eight neighbours by more than this
+#: share of their value: float32 rounding wiggles on a flat floor are not counted.
+DIP_RTOL = 1e-5
+
+
+def barrier(alphas, losses) -> float:
+    """Height of the bump on the segment α ∈ [0, 1] above the higher of its two ends (0 when
+    the loss never rises above both ends); points outside [0, 1] are ignored."""
+    a, v = np.asarray(alphas, dtype=float), np.asarray(losses, dtype=float)
+    inside = (a >= 0) & (a <= 1)
+    ends = max(float(v[np.argmin(np.abs(a))]), float(v[np.argmin(np.abs(a - 1))]))
+    return max(0.0, float(np.nanmax(v[inside])) - ends)
+
+
+def dips(z) -> int:
+    """Grid points strictly lower than all 8 neighbours (by more than DIP_RTOL of the range):
+    the little basins a slice shows. A dip on a 2-D slice need not be a minimum of the loss in
+    all directions, and a minimum need not show as a dip."""
+    z = np.asarray(z, dtype=float)
+    if z.ndim != 2 or min(z.shape) < 3:
+        return 0
+    z = np.where(np.isfinite(z), z, np.inf)
+    centre = z[1:-1, 1:-1]
+    lower = np.isfinite(centre)
+    n, m = z.shape
+    for di in (-1, 0, 1):
+        for dj in (-1, 0, 1):
+            if di or dj:
+                nb = z[1 + di:n - 1 + di, 1 + dj:m - 1 + dj]
+                with np.errstate(invalid="ignore"):
+                    lower &= centre < nb - DIP_RTOL * np.abs(nb)
+    return int(lower.sum())
+
+
+def permute_hidden(net, w: torch.Tensor, seed: int = 0) -> torch.Tensor:
+    """The same network with its hidden units shuffled: every input gives exactly the same
+    output, yet the weight vector is a different point. Layers joined by a skip connection add
+    unit i to unit i, so they share one shuffle."""
+    gen = torch.Generator().manual_seed(int(seed))
+    out = w.detach().clone().unsqueeze(0)
+    mats = net.matrices(out)
+    perm = None
+    for k in range(len(mats) - 1):
+        width = mats[k].shape[1]
+        if not net.skips[k]:
+            perm = torch.randperm(width, generator=gen)
+        mats[k].copy_(mats[k][:, perm])                 # rows: unit k's incoming weights, bias
+        nxt = mats[k + 1]
+        nxt[..., :-1] = nxt[..., :-1][..., perm]        # columns: what the next layer reads
+    return out[0]

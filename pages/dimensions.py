@@ -16,7 +16,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_fu
 
 from core import data
 from core import dimensions as dims
-from ui import charts, classroom, controls
+from ui import classroom, controls
 from ui import dimension_views as views
 
 P = "dm"
@@ -33,8 +33,6 @@ WIDTHS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)
 RESTARTS = (4, 8, 16, 32, 64)
 STEPS = (100, 200, 400, 800, 1600)
 WS_POINTS, WS_LR = 1000, 0.05
-CP_DEFAULTS = dict(dataset="gaussians", noise=1.5, hidden=4, starts=64, iterations=100, seed=0)
-WS_DEFAULTS = dict(dataset="xor", noise=0.8, widths=(2, 4, 8, 16), restarts=16, steps=400, seed=0)
 
 IDEA = (
     "The error surfaces on the other pages have two weights, so you can see them. A real network "
@@ -149,6 +147,11 @@ def width_data(dataset: str, noise: float, widths: tuple, restarts: int, steps: 
                             progress=_progress)
 
 
+def _short(v: int) -> str:
+    """10k, 1M: a count as the slider (and the address bar) shows it."""
+    return f"{v // 1_000_000}M" if v >= 1_000_000 else f"{v // 1000}k"
+
+
 def _sup(k: int) -> str:
     """An exponent in superscript digits: 3⁸."""
     return str(k).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
@@ -234,18 +237,20 @@ def grid_section() -> None:
     df = pd.concat(rows, ignore_index=True)
     _frame("Grid search time", df)
     with classroom.section("A grid search can never finish"):
-        one, two, three = st.columns([1, 1, 2])
-        one.metric("Loss evaluations per second here", f"{rate.per_second:,.0f}",
+        one, two, three = st.columns(3)
+        one.metric("Loss evaluations per second", f"{rate.per_second:,.0f}",
                    help=f"Measured on this server: batches of {rate.batch:,} weight vectors of a "
                         f"{rate.weights}-weight network on {rate.points} points, scored with one "
                         "batched call and no gradient, timed for a third of a second (re-measured "
                         "hourly).")
         two.metric("Grid points", dims.count_words(points_log),
-                   help=f"{values} values for each of {weights:,} weights: {values}^{weights:,}.")
-        three.metric("Time to try them all", dims.duration_words(seconds_log))
+                   help=f"{values} values for each of {weights:,} weights: {values}{_sup(weights)}.")
+        number, unit = dims.duration_parts(seconds_log)
+        three.metric("Time to try them all", number, delta=unit, delta_color="off",
+                     delta_arrow="off")
         st.markdown(
             f"**A grid of {values} values per weight for a {weights:,}-weight network has "
-            f"{values}^{weights:,} = {dims.count_words(points_log)} points; at the "
+            f"{values}{_sup(weights)} = {dims.count_words(points_log)} points; at the "
             f"{rate.per_second:,.0f} evaluations per second measured on this machine it would take "
             f"{dims.duration_words(seconds_log)}.** Every extra weight multiplies the time by "
             f"{values}: this is Bellman's (1957) *curse of dimensionality*. A faster computer "
@@ -286,8 +291,7 @@ def goe_section() -> None:
     with classroom.controls("Samples"):
         a, b, c = st.columns(3)
         samples = a.select_slider("Random matrices per size", SAMPLES, value=1_000_000,
-                                  format_func=lambda v: f"{v:,}", key=f"{P}_samples",
-                                  bind="query-params")
+                                  format_func=_short, key=f"{P}_samples", bind="query-params")
         nmax = b.slider("Largest size n", 2, 10, 8, key=f"{P}_nmax", bind="query-params")
         with c:
             seed = controls.seed_input(f"{P}_goe")
@@ -317,9 +321,13 @@ def goe_section() -> None:
     with classroom.section("A random Hessian almost never curves up in every direction"):
         st.altair_chart(views.goe_chart(measured, curves, census.zero_bound), width="stretch")
         one, two, three = st.columns(3)
-        one.metric("n = 1: measured share", f"{census.share[0]:.4f}", help="Exact value: 1/2.")
-        two.metric("n = 2: measured share", f"{census.share[1]:.4f}",
-                   help="Exact value for this ensemble: (2 − √2)/4 ≈ 0.1464.")
+        se = np.sqrt(census.share * (1 - census.share) / samples)
+        for col, k, exact, why in ((one, 0, 0.5, "1/2"), (two, 1, (2 - 2 ** 0.5) / 4, "(2 − √2)/4")):
+            col.metric(f"n = {k + 1}: measured share", f"{census.share[k]:.4f}",
+                       delta=f"exact {exact:.4f}; sampling error ±{se[k]:.4f}",
+                       delta_color="off", delta_arrow="off",
+                       help=f"Exact value for this ensemble: {why}. The sampling error is one "
+                            "standard deviation of a share measured from this many samples.")
         zero = census.n[census.hits == 0]
         three.metric("Sizes with no all-positive sample",
                      f"n ≥ {zero.min()}" if len(zero) else "none",
@@ -409,8 +417,8 @@ def _cp_controls() -> dict:
                                      bind="query-params")
         with c:
             seed = controls.seed_input(f"{P}_cp")
-    return dict(dataset=dataset, noise=float(noise), hidden=int(hidden), starts=int(starts),
-                iterations=int(iterations), seed=seed)
+    return {"dataset": dataset, "noise": float(noise), "hidden": int(hidden),
+            "starts": int(starts), "iterations": int(iterations), "seed": seed}
 
 
 @st.fragment
@@ -427,7 +435,7 @@ def network_section() -> None:
     size = int(df["weights"].iloc[0])
     with classroom.section("Critical points of a real network"):
         one, two, three = st.columns(3)
-        one.metric("Reached zero gradient", f"{len(found)} of {len(df)} searches",
+        one.metric("Reached zero gradient", f"{len(found)} of {len(df)}",
                    help=f"|∇L| below {dims.GRAD_TOL:g}.")
         two.metric("Distinct critical points", f"{int(df['distinct'].sum())}",
                    help="Different loss or number of downhill directions: swapping hidden units or "
@@ -450,9 +458,9 @@ def network_section() -> None:
             "point. |∇L|² can have a floor that is not zero: in a *gradient-flat* region the "
             "gradient points along a direction of almost no curvature, so the search cannot "
             "shrink it and stalls there (open squares). Others simply had not converged within "
-            "the steps allowed (crosses). Frye et al. found that many of the “critical points” "
-            "reported for real networks were of this kind, so the loss–index shape should be "
-            "read with care. Here every ending point is checked: only filled circles have a "
+            "the steps allowed (crosses). Frye et al. found that the searches used in earlier "
+            "studies often end in or pass through such regions, so published loss–index plots "
+            "need to be read with care. Here every ending point is checked: only filled circles have a "
             "gradient that is numerically zero. Tanh networks also tend to have their lowest "
             "losses far out, where units saturate, so a search may creep outwards without ever "
             "reaching a minimum at finite weights.")
@@ -501,9 +509,8 @@ def _slice_section(s: dict, df: pd.DataFrame) -> None:
         st.altair_chart(views.slice_chart(both), width="stretch")
         left, right = st.columns(2)
         for col, key, title, names in (
-                (left, "random", "A random plane through the saddle",
-                 ("random direction 1", "random direction 2")),
-                (right, "eigen", "The plane of the most negative and most positive curvature",
+                (left, "random", "A random plane", ("random direction 1", "random direction 2")),
+                (right, "eigen", "The plane of the extreme curvatures",
                  ("most downhill direction", "most uphill direction"))):
             z, scales = planes[key]
             unit = np.linspace(-1, 1, z.shape[0])
@@ -556,9 +563,8 @@ def width_section() -> None:
     K, R = ws.loss.shape
     df = pd.DataFrame({"width": np.repeat(ws.widths, R), "restart": np.tile(np.arange(R), K),
                        "loss": ws.loss.ravel(), "diverged": ws.diverged.ravel()})
-    q = np.nanquantile(ws.loss, [0.25, 0.5, 0.75], axis=1)
     table = pd.DataFrame({"width": ws.widths, "weights": ws.weights, "best": ws.best,
-                          "median": q[1], "box height (IQR)": q[2] - q[0],
+                          "median": np.nanmedian(ws.loss, axis=1), "box height (IQR)": ws.spread,
                           "within 1% of best": ws.within})
     _frame("Final loss per width", df)
     with classroom.section("Wider networks: restarts agree"):

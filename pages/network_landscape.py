@@ -8,14 +8,12 @@ networks side by side, and the Hessian spectrum at the solution.
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
-from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
 
 from core import budget, curvature, data, landscape, networks, optimizers
 from ui import charts, classroom, controls
@@ -107,30 +105,10 @@ class Setup(NamedTuple):
             else self.steps
 
     def label(self) -> str:
-        return f"{repr(self.net())[4:-1]}"
+        return repr(self.net())[4:-1]  # "MLP(2-16-16-1, tanh, bce)" → "2-16-16-1, tanh, bce"
 
 
 # -- computation: plain arguments in, numpy out (cached) ----------------------------------------
-
-@contextmanager
-def progress(text: str):
-    """A progress bar for a cached computation. Streamlit records every element drawn while a
-    cached function runs and replays it on a cache hit, which would fail for a bar drawn outside
-    the function, so the updates are drawn with the recording switched off."""
-    slot = st.empty()
-
-    def update(fraction: float) -> None:
-        token = in_cached_function.set(False)
-        try:
-            slot.progress(min(max(float(fraction), 0.0), 1.0), text=text)
-        finally:
-            in_cached_function.reset(token)
-
-    try:
-        yield update
-    finally:
-        slot.empty()
-
 
 def _check_training(s: Setup, net: networks.MLP) -> None:
     second = net.size if optimizers.info(s.optimizer).second_order else 1
@@ -146,18 +124,17 @@ def trained(s: Setup, _progress=None) -> views.Trained:
     _check_training(s, net)
     X, y = s.data()
     steps = s.run_steps()
+    every = max(1, steps // RECORDS)
     W0 = net.init(2, seed=s.seed)
-    fit = networks.train(net, X, y, W0, optimizer=s.optimizer, lr=s.lr,
-                         steps=steps, seed=s.seed, record_every=max(1, steps // RECORDS),
-                         progress=_progress, **dict(s.hyper))
+    fit = networks.train(net, X, y, W0, optimizer=s.optimizer, lr=s.lr, steps=steps,
+                         seed=s.seed, record_every=every, progress=_progress, **dict(s.hyper))
     with torch.no_grad():
         right = (net.predict(fit.weights, X) > 0.5) == (y > 0.5)
-    every = max(1, steps // RECORDS)
-    return views.Trained(size=net.size, start=W0.numpy(),
-                   final=fit.weights.numpy(), loss=fit.loss.numpy(),
-                   accuracy=right.float().mean(-1).numpy(), diverged=fit.diverged.numpy(),
-                   stopped_at=fit.stopped_at.numpy(), path=fit.path[:, 0].numpy(),
-                   path_steps=np.array(sorted(set(range(0, steps + 1, every)) | {steps})))
+    return views.Trained(
+        size=net.size, start=W0.numpy(), final=fit.weights.numpy(), loss=fit.loss.numpy(),
+        accuracy=right.float().mean(-1).numpy(), diverged=fit.diverged.numpy(),
+        stopped_at=fit.stopped_at.numpy(), path=fit.path[:, 0].numpy(),
+        path_steps=np.array(sorted(set(range(0, steps + 1, every)) | {steps})))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -181,7 +158,7 @@ def lines(s: Setup) -> pd.DataFrame:
     net, (X, y), t = s.net(), s.data(), trained(s)
     a0, b0 = (torch.from_numpy(w) for w in t.start)
     a, b = (torch.from_numpy(w) for w in t.final)
-    shuffled = views.permute_hidden(net, a, seed=s.seed + 1)
+    shuffled = landscape.permute_hidden(net, a, seed=s.seed + 1)
     pairs = {"run A: start → trained": (a0, a), "run B: start → trained": (b0, b),
              "run A → run B": (a, b), "run A → run A, hidden units shuffled": (a, shuffled)}
     return pd.concat([pd.DataFrame({"line": name, "alpha": LINE_ALPHAS,
@@ -223,7 +200,7 @@ def slices(s: Setup, n: int, span: float, direction_seed: int) -> views.Slice:
     z_pca = landscape.plane(net, X, y, theta, e1, e2, torch.from_numpy(px), torch.from_numpy(py))
     cos = float(d1 @ d2 / (d1.norm() * d2.norm()))
     return views.Slice(al.numpy(), z_random.numpy(), path_random, kept_random, cos, px, py,
-                 z_pca.numpy(), c.numpy(), float(share.sum()))
+                       z_pca.numpy(), c.numpy(), float(share.sum()))
 
 
 def _half(c: np.ndarray) -> float:
@@ -286,7 +263,8 @@ def setup_controls() -> Setup:
             skip = st.toggle("Skip connections", value=False, key=f"{P}_skip",
                              bind="query-params",
                              help="Each hidden layer after the first adds its input to its "
-                                  "output: h ← h + act(W h + b), as in residual networks.")
+                                  "output: h ← h + act(W h + b), as in residual networks "
+                                  "(He et al. 2016).")
             loss = st.selectbox("Loss", list(LOSSES), format_func=LOSSES.get, key=f"{P}_loss",
                                 bind="query-params")
         with c:
@@ -313,7 +291,7 @@ def setup_controls() -> Setup:
 
 def train_section(s: Setup) -> views.Trained | None:
     try:
-        with progress("Training runs A and B together…") as bar:
+        with controls.progress("Training runs A and B together…") as bar:
             t = trained(s, _progress=bar)
     except ValueError as exc:  # BudgetError, or a second-order method on a large network
         controls.show_problem(exc)
@@ -334,16 +312,16 @@ def train_section(s: Setup) -> views.Trained | None:
         for i, (col, run) in enumerate(zip(cols, "AB")):
             col.altair_chart(views.boundary_chart(xs, ys, prob[i], X.numpy(), y.numpy(),
                                                   title=f"Run {run}"), width="stretch")
+        st.caption("Background: the network's probability of class 1, in ten bands from blue "
+                   "(class 0) to orange (class 1); the black line is where it is exactly ½, the "
+                   "decision boundary. Both runs are the same network and data, started from two "
+                   "independent random draws of the weights.")
         m = st.columns(4)
         for i, run in enumerate("AB"):
             m[2 * i].metric(f"Run {run}: final loss", f"{t.loss[-1, i]:.4g}")
             m[2 * i + 1].metric(f"Run {run}: training accuracy", f"{t.accuracy[i]:.1%}")
         st.altair_chart(charts.loss_chart(curves, log_y=True, title="Training loss",
                                           height=220), width="stretch")
-        st.caption("Background: the network's probability of class 1, in ten bands from blue "
-                   "(class 0) to orange (class 1); the black line is where it is exactly ½, the "
-                   "decision boundary. Both runs are the same network and data, started from two "
-                   "independent random draws of the weights.")
     return t
 
 
@@ -366,7 +344,7 @@ def line_section(s: Setup) -> None:
     other = df[~df["line"].str.contains("start")]
     right.altair_chart(views.line_chart(other, "Between two solutions", log_y,
                                         ends=("run A", "other end")), width="stretch")
-    rises = {name: views.barrier(g["alpha"], g["loss"]) for name, g in by.items()}
+    rises = {name: landscape.barrier(g["alpha"], g["loss"]) for name, g in by.items()}
     ab, shuffled = rises["run A → run B"], rises["run A → run A, hidden units shuffled"]
     m = st.columns(3)
     bump = max(rises["run A: start → trained"], rises["run B: start → trained"])
@@ -379,15 +357,21 @@ def line_section(s: Setup) -> None:
                 help="The same function at both ends, so both ends have the same loss.")
     start_loss = by["run A: start → trained"]["loss"].to_numpy()
     falls = bool(np.all(np.diff(start_loss[(LINE_ALPHAS >= 0) & (LINE_ALPHAS <= 1)]) <= 1e-9))
+    at_one = int(np.argmin(np.abs(LINE_ALPHAS - 1)))
+    if start_loss[-1] > start_loss[at_one]:
+        beyond = ("Past α = 1 the loss rises again (perhaps after a small further dip): along "
+                  "this line the solution sits in a valley.")
+    else:
+        beyond = ("Past α = 1 the loss keeps falling: the network already separates the data, "
+                  "and scaling its weights up only makes it more confident: its loss reaches "
+                  "zero only as the weights grow without end.")
     st.markdown(
         f"**From the start to the solution**, the loss on the straight line "
         f"{'falls all the way' if falls else 'does not fall all the way'} from α = 0 to α = 1"
         f"{'' if falls else ' (it rises somewhere on the way)'}. Goodfellow, Vinyals & Saxe "
         "(2015) found the same for much larger networks: the straight line from the start to the "
         "solution is usually a smooth downhill slope with no obstacles, even though training "
-        "took a winding path. Just past α = 1 the loss may still dip a little (scaling up "
-        "the weights of a network that already separates the data makes it more confident), "
-        "then it rises: along this line the solution sits in a valley.")
+        f"took a winding path. {beyond}")
     verdict = (f"rises by **{ab:.3g}** in the middle: a barrier on the straight line"
                if ab > _barrier_tol(by["run A → run B"]["loss"]) else
                "stays about as low as at its ends: no barrier on this line")
@@ -453,7 +437,7 @@ def slice_section(s: Setup, t: views.Trained) -> None:
                      "slice (least-squares projection).")
     m[1].metric("Path seen by the PCA plane", f"{sl.kept_pca:.1%}",
                 help="Share of the path's spread along its two principal directions.")
-    m[2].metric("Dips in the random slice", f"{views.dips(sl.z_random)}",
+    m[2].metric("Dips in the random slice", f"{landscape.dips(sl.z_random)}",
                 help="Grid points lower than all eight neighbours: the little basins the slice "
                      "shows.")
     m[3].metric("Cosine of d₁ and d₂", f"{sl.cosine:+.3f}",
@@ -509,7 +493,7 @@ def compare_section(s: Setup) -> None:
     results = []
     for i, (name, v) in enumerate(pair):
         try:
-            with progress(f"Training the network with {name}…") as bar:
+            with controls.progress(f"Training the network with {name}…") as bar:
                 t = trained(v, _progress=bar)
             with st.spinner(f"Slicing the network with {name}…"):
                 z = random_slice(v, COMPARE_GRID, COMPARE_SPAN)
@@ -526,7 +510,7 @@ def compare_section(s: Setup) -> None:
             views.slice_heatmap(al, al, z.T, edges, height=320), views.point_marker(),
             title=f"{name.capitalize()}: {v.label()}"), width="stretch")
         rows.append({"network": f"{name} ({t.size:,} weights)", "final loss": f"{t.loss[-1, 0]:.3g}",
-                     "training accuracy": f"{t.accuracy[0]:.0%}", "dips in the slice": views.dips(z),
+                     "training accuracy": f"{t.accuracy[0]:.0%}", "dips in the slice": landscape.dips(z),
                      f"slice below {coin:.3g}": f"{float((z < coin).mean()):.0%}"})
     st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
     (k0, k1) = (r["dips in the slice"] for r in rows)
@@ -638,7 +622,7 @@ def predict_section(s: Setup) -> None:
     except ValueError:
         return
     ab = df[df["line"] == "run A → run B"]
-    answer = ("clearly higher: a barrier" if views.barrier(ab["alpha"], ab["loss"])
+    answer = ("clearly higher: a barrier" if landscape.barrier(ab["alpha"], ab["loss"])
               > _barrier_tol(ab["loss"]) else "about as low as at the two ends")
     classroom.predict(
         P, "Runs A and B both fit the data. Halfway along the straight line between their "
@@ -704,16 +688,16 @@ for key, name in ((f"_{P}_lines", "Loss along lines"), (f"_{P}_slice", "Random s
         frames[name] = st.session_state[key]
 classroom.export(P, frames, classroom.current_settings(P))
 classroom.references([
-    "Draxler, F., Veschgini, K., Salmhofer, M., & Hamprecht, F. A. (2018). Essentially no "
-    "barriers in neural network energy landscape. ICML.",
-    "Garipov, T., Izmailov, P., Podoprikhin, D., Vetrov, D., & Wilson, A. G. (2018). Loss "
-    "surfaces, mode connectivity, and fast ensembling of DNNs. NeurIPS.",
-    "Goodfellow, I. J., Vinyals, O., & Saxe, A. M. (2015). Qualitatively characterizing neural "
-    "network optimization problems. ICLR.",
-    "He, K., Zhang, X., Ren, S., & Sun, J. (2016). Deep residual learning for image "
-    "recognition. CVPR.",
-    "Li, H., Xu, Z., Taylor, G., Studer, C., & Goldstein, T. (2018). Visualizing the loss "
-    "landscape of neural nets. NeurIPS.",
-    "Sagun, L., Evci, U., Güney, V. U., Dauphin, Y., & Bottou, L. (2017). Empirical analysis of "
-    "the Hessian of over-parametrized neural networks. arXiv:1706.04454.",
+    ("Draxler, F., Veschgini, K., Salmhofer, M., & Hamprecht, F. A. (2018). Essentially no "
+     "barriers in neural network energy landscape. ICML."),
+    ("Garipov, T., Izmailov, P., Podoprikhin, D., Vetrov, D., & Wilson, A. G. (2018). Loss "
+     "surfaces, mode connectivity, and fast ensembling of DNNs. NeurIPS."),
+    ("Goodfellow, I. J., Vinyals, O., & Saxe, A. M. (2015). Qualitatively characterizing neural "
+     "network optimization problems. ICLR."),
+    ("He, K., Zhang, X., Ren, S., & Sun, J. (2016). Deep residual learning for image "
+     "recognition. CVPR."),
+    ("Li, H., Xu, Z., Taylor, G., Studer, C., & Goldstein, T. (2018). Visualizing the loss "
+     "landscape of neural nets. NeurIPS."),
+    ("Sagun, L., Evci, U., Güney, V. U., Dauphin, Y., & Bottou, L. (2017). Empirical analysis of "
+     "the Hessian of over-parametrized neural networks. arXiv:1706.04454."),
 ])

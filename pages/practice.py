@@ -7,7 +7,7 @@ recipe against a hard setting, a learning-rate sweep, and one choice at a time a
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import astuple, replace
+from dataclasses import astuple
 
 import numpy as np
 import pandas as pd
@@ -99,9 +99,12 @@ def sweep_data(dataset: str, depth: int, width: int, activation: str, optimizer:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def train_data(settings: tuple, restarts: int, steps: int, seed: int, _progress=None):
-    """Runs of several settings, each given as a tuple of plain values (a Setting's fields)."""
-    return practice.train([practice.Setting(*s) for s in settings], restarts, steps, seed,
+    """Runs of several settings, each given as a tuple of plain values (a Setting's fields), as
+    (loss, overflowed_at, diverged) arrays: plain values, so that a cached copy stays readable
+    when a development server reloads core after an edit."""
+    runs = practice.train([practice.Setting(*s) for s in settings], restarts, steps, seed,
                           progress=_progress)
+    return [(r.loss, r.overflowed_at, r.diverged) for r in runs]
 
 
 def sweep_init(activation: str) -> str:
@@ -118,7 +121,7 @@ def run_settings(settings: dict[str, practice.Setting], restarts: int, steps: in
     except ValueError as exc:
         controls.show_problem(exc)
         return None
-    return dict(zip(settings, runs))
+    return {label: practice.Runs(*r) for label, r in zip(settings, runs)}
 
 
 # -- shared presentation -----------------------------------------------------------------------

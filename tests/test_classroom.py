@@ -15,6 +15,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from lessons import HOME, LESSONS
+from tests import test_app
 from tests.test_app import ROOT, failure, keys
 from ui import classroom
 
@@ -159,5 +160,5 @@ def test_presentation_mode_from_the_link(entry):
 
 
 def test_home_renders_in_presentation_mode():
-    at = open_page(HOME, {classroom.PRESENT: "true"})
+    at = test_app.open_page(HOME, {classroom.PRESENT: "true"})  # through app.py: its links
     ok(at, "Home?present=true")

@@ -10,7 +10,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from core import data, networks, optimizers
+from core import data, landscape, networks, optimizers
 from ui import network_views as views
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -170,12 +170,14 @@ def test_a_diverged_run_says_when_and_skips_the_curvature():
 def test_tampered_link_falls_back_to_defaults():
     at = open_page({"nl_width": "999", "nl_depth": "abc", "nl_data": "nope", "nl_seed": "1e309",
                     "nl_lr": "-5", "nl_steps": "7", "nl_grid": "1000", "nl_span": "nan",
-                    "nl_optimizer": "rm -rf", "nl_cmp": "?", "nl_tol": "0"}, light=False)
+                    "nl_optimizer": "rm -rf", "nl_cmp": "?", "nl_tol": "0",
+                    "nl_cmp_widths": ["2", "4", "8"]}, light=False)
     assert at.select_slider(key="nl_width").value == 16
     assert at.slider(key="nl_depth").value == 2
     assert at.selectbox(key="nl_data").value == "moons"
     assert at.select_slider(key="nl_steps").value == 1000
     assert at.selectbox(key="nl_optimizer").value == "adam"
+    assert at.select_slider(key="nl_cmp_widths").value == (4, 32)
     assert "337 weights" in texts(at.caption)
     assert not at.error and not at.warning
 
@@ -192,6 +194,7 @@ def test_the_tolerance_changes_the_negative_count():
 def test_predict_reveals_the_measured_answer():
     at = open_page({"nl_data": data.names()["xor"]})
     at.radio(key="nl_guess").set_value("clearly higher: a barrier")
+    run(at)
     at.button(key="_ui_nl_commit").click()
     run(at)
     assert "See the line from run A to run B" in texts(at.success) + texts(at.info)
@@ -208,26 +211,26 @@ def test_presentation_mode_folds_the_settings_and_still_computes():
 
 def test_barrier_is_the_bump_above_the_higher_end():
     alphas = np.linspace(-0.5, 1.5, 81)
-    assert views.barrier(alphas, 1 + np.sin(np.pi * alphas)) == pytest.approx(1.0, abs=1e-3)
-    assert views.barrier(alphas, (alphas - 0.5) ** 2) == 0.0  # a valley: no barrier
-    assert views.barrier(alphas, 2 - alphas) == 0.0            # downhill all the way
+    assert landscape.barrier(alphas, 1 + np.sin(np.pi * alphas)) == pytest.approx(1.0, abs=1e-3)
+    assert landscape.barrier(alphas, (alphas - 0.5) ** 2) == 0.0  # a valley: no barrier
+    assert landscape.barrier(alphas, 2 - alphas) == 0.0            # downhill all the way
 
 
 def test_dips_count_strict_basins_only():
     x = np.linspace(-3, 3, 41)
     gx, gy = np.meshgrid(x, x)
-    assert views.dips(gx ** 2 + gy ** 2) == 1
+    assert landscape.dips(gx ** 2 + gy ** 2) == 1
     two = np.minimum((gx - 1.5) ** 2 + gy ** 2, (gx + 1.5) ** 2 + gy ** 2)
-    assert views.dips(two) == 2
-    assert views.dips(np.ones((9, 9))) == 0                      # flat: no dip
-    assert views.dips(np.where(gx ** 2 + gy ** 2 < 0.1, np.nan, gx ** 2)) == 0
+    assert landscape.dips(two) == 2
+    assert landscape.dips(np.ones((9, 9))) == 0                      # flat: no dip
+    assert landscape.dips(np.where(gx ** 2 + gy ** 2 < 0.1, np.nan, gx ** 2)) == 0
 
 
 def test_shuffled_hidden_units_give_the_same_function_at_another_point():
-    X, y = data.make("moons", 40, 0.1, 0)
+    X, _ = data.make("moons", 40, 0.1, 0)
     for net in (networks.MLP((5, 5), "tanh"), networks.MLP((4, 4, 4), "relu", skip=True)):
         w = net.init(1, seed=3)[0].double()
-        p = views.permute_hidden(net, w, seed=1)
+        p = landscape.permute_hidden(net, w, seed=1)
         assert not torch.equal(p, w)
         assert torch.allclose(net.logits(p[None], X), net.logits(w[None], X), atol=1e-12)
         assert torch.equal(torch.sort(p).values, torch.sort(w).values)  # same numbers, moved

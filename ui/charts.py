@@ -90,7 +90,7 @@ def surface_frame(xs, ys, z) -> pd.DataFrame:
     return pd.DataFrame({"x": gx.ravel(), "y": gy.ravel(), "loss": z.ravel()})
 
 
-def _round(values: np.ndarray) -> list[float]:
+def round_edges(values) -> list[float]:
     """Band edges to 3 significant digits (readable legend), strictly increasing."""
     out: list[float] = []
     for v in values:
@@ -117,9 +117,9 @@ def banded_scale(z, bands: int = 12) -> tuple[bool, list[float]]:
     above = v - lo
     small = max(float(np.quantile(above, 0.1)), span * 1e-9)
     if span / small <= 100:
-        return False, _round(lo + span * np.arange(1, bands) / bands)
+        return False, round_edges(lo + span * np.arange(1, bands) / bands)
     start = max(float(np.quantile(above, 0.02)), span * 1e-6)
-    return True, _round(lo + np.geomspace(start, span, bands)[:-1])
+    return True, round_edges(lo + np.geomspace(start, span, bands)[:-1])
 
 
 def _num(v: float) -> str:
@@ -137,10 +137,13 @@ def _domain(values: np.ndarray) -> list[float]:
 
 
 def surface_heatmap(xs, ys, z, title: str = "", bands: int = 12, width: int | None = None,
-                    height: int = 380, x_title: str = "x", y_title: str = "y") -> alt.Chart:
-    """The surface as filled contours: one rect per grid cell, colour quantised into bands."""
+                    height: int = 380, x_title: str = "x", y_title: str = "y",
+                    edges: Sequence[float] | None = None) -> alt.Chart:
+    """The surface as filled contours: colour quantised into bands, each run of equal band along
+    a row drawn as one rectangle. `edges` fixes the bands (e.g. shared by charts side by side);
+    by default banded_scale picks them."""
     xs, ys, z = _np(xs), _np(ys), _finite(_np(z))
-    log, edges = banded_scale(z, bands)
+    log, edges = banded_scale(z, bands) if edges is None else (False, list(edges))
     labels = band_labels(edges)
     codes = np.where(np.isfinite(z), np.searchsorted(edges, np.nan_to_num(z), side="right"), -1)
     df = kind_frame(xs, ys, np.minimum(codes, len(edges)), labels).rename(columns={"kind": "band"})

@@ -5,11 +5,11 @@ so nothing is carried by colour alone; each chart has a description for screen r
 """
 from __future__ import annotations
 
+import altair as alt
 import numpy as np
 import pandas as pd
-import altair as alt
 
-from .charts import DASHES, PALETTE
+from .charts import DASHES, FIT_X, PALETTE
 
 _LOG = alt.Scale(type="log")
 
@@ -41,7 +41,8 @@ def spread_chart(df: pd.DataFrame, height: int = 280) -> alt.LayerChart:
         y=alt.Y("spread:Q", scale=_LOG, title="spread (std ÷ mean)"),
         tooltip=["series:N", "d:Q", alt.Tooltip("spread:Q", format=".3~g")],
         **_series("series", names, "", columns=1))
-    points = base.transform_filter(alt.datum.series == names[0]).mark_point(filled=True, size=60)
+    points = alt.Chart(df).mark_point(filled=True, size=60, color=PALETTE[0]).encode(
+        x="d:Q", y="measured:Q", tooltip=["d:Q", alt.Tooltip("measured:Q", format=".3~g")])
     return alt.layer(base.mark_line(strokeWidth=2), points).properties(
         height=height, description="Spread of the distances between random points in the unit "
         "cube, relative to their mean, against the dimension on log–log axes, with the dashed "
@@ -84,16 +85,16 @@ def grid_chart(df: pd.DataFrame, height: int = 320) -> alt.LayerChart:
     of weights, log₁₀ seconds on the y axis, with reference lines labelled at the right."""
     names = list(pd.unique(df["grid"]))
     x = alt.X("weights:Q", scale=_LOG, title="number of weights (dimension)")
-    lines = alt.Chart(df).mark_line(strokeWidth=2, point=True).encode(
+    lines = alt.Chart(df).mark_line(strokeWidth=2).encode(
         x=x, y=alt.Y("log10_seconds:Q", title="time for the full grid (log₁₀ seconds)"),
         tooltip=["grid:N", "weights:Q", alt.Tooltip("log10_seconds:Q", format=".1f",
                                                     title="log₁₀ seconds")],
         **_series("grid", names, "values per weight"))
     ref = pd.DataFrame({"what": list(REFERENCES), "at": np.log10(list(REFERENCES.values())),
-                        "weights": float(df["weights"].min())})
+                        "weights": float(df["weights"].max())})
     rules = alt.Chart(ref).mark_rule(color="black", strokeDash=[4, 3]).encode(
         y="at:Q", tooltip=[alt.Tooltip("what:N", title="")])
-    labels = alt.Chart(ref).mark_text(align="left", dx=4, dy=-7, fontSize=12).encode(
+    labels = alt.Chart(ref).mark_text(align="right", dx=-4, dy=-7, fontSize=12).encode(
         x=x, y="at:Q", text="what:N")
     return alt.layer(lines, rules, labels).properties(
         height=height, description="Time a full grid search would take on this machine against "
@@ -143,7 +144,7 @@ def st_chart(df: pd.DataFrame, height: int = 320) -> alt.Chart:
     return alt.Chart(df).mark_point(filled=True, opacity=0.85, stroke="black", strokeWidth=0.5
                                     ).encode(
         x=alt.X("index:Q", title="index (share of downhill directions)",
-                scale=alt.Scale(domain=[0, 1])),
+                scale=alt.Scale(domain=[-0.05, 1.05], nice=False)),
         y=alt.Y("loss:Q", title="loss at the critical point", scale=alt.Scale(zero=False)),
         size=alt.Size("count:Q", scale=alt.Scale(type="log", range=[30, 500]), legend=None),
         shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=[shapes[k] for k in kinds]),
@@ -162,7 +163,7 @@ def count_chart(df: pd.DataFrame, height: int = 320) -> alt.Chart:
     """df: downhill, count, kind → how many critical points have k downhill directions."""
     kinds = [k for k in ("minimum", "saddle", "maximum") if k in set(df["kind"])]
     return alt.Chart(df).mark_bar().encode(
-        x=alt.X("downhill:O", title="number of downhill directions"),
+        x=alt.X("downhill:O", title="number of downhill directions", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("count:Q", title="critical points"),
         color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=PALETTE[:len(kinds)]),
                         legend=alt.Legend(title="", orient="bottom")),
@@ -225,12 +226,12 @@ def slice_chart(df: pd.DataFrame, height: int = 260) -> alt.LayerChart:
     """df: what, share, source → grouped bars with their values written next to them, so a
     share of 0% is visible too."""
     names = list(pd.unique(df["source"]))
-    enc = dict(
-        y=alt.Y("what:N", title=None, sort=list(pd.unique(df["what"])),
-                axis=alt.Axis(labelLimit=360)),
-        x=alt.X("share:Q", title="share", scale=alt.Scale(domain=[0, 1.15]),
-                axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1])),
-        yOffset=alt.YOffset("source:N", sort=names))
+    enc = {
+        "y": alt.Y("what:N", title=None, sort=list(pd.unique(df["what"])),
+                   axis=alt.Axis(labelLimit=360)),
+        "x": alt.X("share:Q", title="share", scale=alt.Scale(domain=[0, 1.15]),
+                   axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1])),
+        "yOffset": alt.YOffset("source:N", sort=names)}
     bars = alt.Chart(df).mark_bar().encode(
         color=alt.Color("source:N", scale=alt.Scale(domain=names, range=PALETTE[:len(names)]),
                         legend=alt.Legend(title=None, orient="bottom", labelLimit=420,
@@ -271,6 +272,6 @@ def delta_heatmap(xs, ys, z, title: str, x_title: str, y_title: str,
     centre = alt.Chart(pd.DataFrame({"x": [0.0], "y": [0.0]})).mark_point(
         shape="cross", size=120, filled=True, color="black").encode(x="x:Q", y="y:Q")
     return alt.layer(rect, centre).properties(
-        title=title, height=height, description=(
+        title=title, height=height, autosize=FIT_X, description=(
             f"{title}: loss minus the saddle's loss over a plane through it, blue where lower, "
             f"orange where higher; {below:.0%} of the plane is lower than the saddle."))

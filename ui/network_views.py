@@ -1,6 +1,8 @@
 """Charts of the real-network lesson, and the small summaries they show: the data with a trained
-net's decision boundary, loss along straight lines (with the barrier height), slices side by side
-on one colour scale, and the Hessian spectrum. Data in, Altair out; no Streamlit here.
+net's decision boundary, loss along straight lines (with the barrier height), slices on a
+logarithmic banded scale (shared when side by side), and the Hessian spectrum. Data in, Altair
+out; no Streamlit here. The page's cached results (Trained, Slice) are defined here too, because
+Streamlit pickles them and a class defined in a page script cannot be pickled.
 
 Same conventions as ui.charts: Okabe–Ito colours plus a second cue (shape or dash), viridis for
 loss, a description on every chart.
@@ -15,14 +17,9 @@ from functools import lru_cache
 import altair as alt
 import numpy as np
 import pandas as pd
-import torch
 
-from ui.charts import DASHES, FIT_X, PALETTE, STAR, band_labels, surface_frame
-
-#: A point is a "dip" of a slice when it is lower than all eight neighbours by more than this
-#: share of their value: float32 rounding wiggles on a flat floor are not counted.
-DIP_RTOL = 1e-5
-
+from ui.charts import (DASHES, FIT_X, PALETTE, STAR, band_labels, round_edges, surface_frame,
+                       surface_heatmap)
 
 # -- what the page's cached computations return (importable, so that they can be pickled) -----
 
@@ -54,55 +51,6 @@ class Slice:
     z_pca: np.ndarray          # [len(pca_x), len(pca_y)]
     path_pca: np.ndarray       # [T, 2]
     kept_pca: float
-
-
-# -- summaries of what is drawn ----------------------------------------------------------------
-
-def barrier(alphas, losses) -> float:
-    """Height of the bump on the segment α ∈ [0, 1] above the higher of its two ends (0 when
-    the loss never rises above both ends); points outside [0, 1] are ignored."""
-    a, v = np.asarray(alphas, dtype=float), np.asarray(losses, dtype=float)
-    inside = (a >= 0) & (a <= 1)
-    ends = max(float(v[np.argmin(np.abs(a))]), float(v[np.argmin(np.abs(a - 1))]))
-    return max(0.0, float(np.nanmax(v[inside])) - ends)
-
-
-def dips(z) -> int:
-    """Grid points strictly lower than all 8 neighbours (by more than DIP_RTOL of the range):
-    the little basins a slice shows. A dip on a 2-D slice need not be a minimum of the loss in
-    all directions, and a minimum need not show as a dip."""
-    z = np.asarray(z, dtype=float)
-    if z.ndim != 2 or min(z.shape) < 3:
-        return 0
-    z = np.where(np.isfinite(z), z, np.inf)
-    centre = z[1:-1, 1:-1]
-    lower = np.isfinite(centre)
-    n, m = z.shape
-    for di in (-1, 0, 1):
-        for dj in (-1, 0, 1):
-            if di or dj:
-                nb = z[1 + di:n - 1 + di, 1 + dj:m - 1 + dj]
-                with np.errstate(invalid="ignore"):
-                    lower &= centre < nb - DIP_RTOL * np.abs(nb)
-    return int(lower.sum())
-
-
-def permute_hidden(net, w: torch.Tensor, seed: int = 0) -> torch.Tensor:
-    """The same network with its hidden units shuffled: every input gives exactly the same
-    output, yet the weight vector is a different point. Layers joined by a skip connection add
-    unit i to unit i, so they share one shuffle."""
-    gen = torch.Generator().manual_seed(int(seed))
-    out = w.detach().clone().unsqueeze(0)
-    mats = net.matrices(out)
-    perm = None
-    for k in range(len(mats) - 1):
-        width = mats[k].shape[1]
-        if not net.skips[k]:
-            perm = torch.randperm(width, generator=gen)
-        mats[k].copy_(mats[k][:, perm])                 # rows: unit k's incoming weights, bias
-        nxt = mats[k + 1]
-        nxt[..., :-1] = nxt[..., :-1][..., perm]        # columns: what the next layer reads
-    return out[0]
 
 
 def contour_segments(xs, ys, z, level: float) -> pd.DataFrame:
@@ -248,16 +196,6 @@ def line_chart(df: pd.DataFrame, title: str = "", log_y: bool = True,
     return chart.properties(title=title) if title else chart
 
 
-def _sig3(values) -> list[float]:
-    """Band edges to 3 significant digits, strictly increasing (a readable legend)."""
-    out: list[float] = []
-    for v in values:
-        r = float(f"{v:.3g}")
-        if not out or r > out[-1]:
-            out.append(r)
-    return out
-
-
 def loss_bands(zs: Sequence, bands: int = 12) -> list[float]:
     """Band edges for one or more loss slices, shared so that equal colours mean equal loss.
 
@@ -275,47 +213,16 @@ def loss_bands(zs: Sequence, bands: int = 12) -> list[float]:
         return [lo]
     floor = max(lo, hi * 1e-8)
     if hi <= 10 * floor:
-        return _sig3(lo + (hi - lo) * np.arange(1, bands) / bands)
-    return _sig3(np.geomspace(floor, hi, bands + 1)[1:-1])
+        return round_edges(lo + (hi - lo) * np.arange(1, bands) / bands)
+    return round_edges(np.geomspace(floor, hi, bands + 1)[1:-1])
 
 
 def slice_heatmap(xs, ys, z, edges: Sequence[float] | None = None, title: str = "",
                   height: int = 360, x_title: str = "α", y_title: str = "β") -> alt.Chart:
     """A slice z[len(ys), len(xs)] as filled contours; `edges` (loss_bands of several slices)
     lets slices drawn side by side share one colour scale."""
-    edges = loss_bands([z]) if edges is None else list(edges)
-    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
-    labels = band_labels(edges)
-    df = surface_frame(xs, ys, z)
-    band = np.searchsorted(edges, df["loss"].to_numpy(), side="right")
-    df["band"] = np.where(df["loss"].notna(),
-                          np.array(labels, dtype=object)[np.minimum(band, len(edges))], None)
-    dx, dy = (xs[-1] - xs[0]) / max(len(xs) - 1, 1), (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
-    chart = (
-        alt.Chart(df)
-        .transform_filter("isValid(datum.loss) && isFinite(datum.loss)")
-        .transform_calculate(x_lo=f"datum.x - {dx / 2}", x_hi=f"datum.x + {dx}",
-                             y_lo=f"datum.y - {dy / 2}", y_hi=f"datum.y + {dy}")
-        .mark_rect(strokeWidth=0, clip=True)
-        .encode(x=alt.X("x_lo:Q", title=x_title,
-                        scale=alt.Scale(domain=[xs[0], xs[-1]], nice=False, zero=False)),
-                x2="x_hi:Q",
-                y=alt.Y("y_lo:Q", title=y_title,
-                        scale=alt.Scale(domain=[ys[0], ys[-1]], nice=False, zero=False)),
-                y2="y_hi:Q",
-                color=alt.Color("band:O", sort=labels,
-                                scale=alt.Scale(domain=labels, scheme="viridis"),
-                                legend=alt.Legend(title="loss", symbolType="square",
-                                                  labelLimit=200)),
-                tooltip=[alt.Tooltip("x:Q", format=".3f", title=x_title),
-                         alt.Tooltip("y:Q", format=".3f", title=y_title),
-                         alt.Tooltip("loss:Q", format=".4~g")])
-        .properties(height=height, autosize=FIT_X, description=(
-            f"Loss over a slice of weight space spanned by {x_title} and {y_title}, in "
-            f"{len(labels)} colour bands from {labels[0]} to {labels[-1]}; darker is lower. "
-            "Blank cells are undefined."))
-    )
-    return chart.properties(title=title) if title else chart
+    return surface_heatmap(xs, ys, z, title=title, height=height, x_title=x_title,
+                           y_title=y_title, edges=loss_bands([z]) if edges is None else edges)
 
 
 @lru_cache(maxsize=8)

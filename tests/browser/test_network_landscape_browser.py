@@ -1,0 +1,64 @@
+"""The real-network landscape page in Chromium: every chart draws (screenshot kept in
+screenshots/network_landscape.png), a lesson scene reruns the experiment and lands in the address
+bar, and the shared link restores it.
+
+Uses the fixtures `app_url` (base URL of a running `streamlit run app.py`) and `page` (a fresh
+Playwright page) from tests/browser/conftest.py.
+"""
+import re
+
+from browser_kit import SHOTS, screenshot, wait_until_drawn
+from playwright.sync_api import expect
+
+URL_PATH = "network-landscape"
+TIMEOUT_MS = 180_000
+CHARTS = '[data-testid="stVegaLiteChart"]'
+
+
+def no_errors(page, errors) -> None:
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, exceptions.first.inner_text()
+    assert not errors, errors
+
+
+def metric_value(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_the_page_draws_every_chart(app_url, page):
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{app_url}/{URL_PATH}", timeout=TIMEOUT_MS)
+    wait_until_drawn(page)
+    no_errors(page, errors)
+    expect(page.get_by_role("heading", name="A real network's landscape")).to_be_visible()
+    # two decision boundaries, the loss curves, two line charts, two slices, two compared
+    # slices and the Hessian spectrum
+    assert page.locator(CHARTS).count() >= 10
+    assert page.locator(f"{CHARTS} canvas, {CHARTS} svg.marks").count() >= 10
+    assert metric_value(page, "Run A: training accuracy").endswith("%")
+    assert "of 337" in metric_value(page, "Negative eigenvalues")
+    screenshot(page, SHOTS / "network_landscape.png")
+    no_errors(page, errors)
+
+
+def test_a_scene_reruns_and_its_link_restores_it(app_url, page):
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{app_url}/{URL_PATH}", timeout=TIMEOUT_MS)
+    wait_until_drawn(page)
+    page.get_by_role("button", name="XOR: two solutions, a barrier between").click()
+    page.wait_for_url(re.compile(r"nl_data=XOR"), timeout=TIMEOUT_MS)
+    wait_until_drawn(page)
+    no_errors(page, errors)
+    expect(page.get_by_text("17 weights", exact=True)).to_be_visible()
+    barrier = float(metric_value(page, "Barrier between run A and run B"))
+    assert barrier > 0.1
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared, timeout=TIMEOUT_MS)
+    wait_until_drawn(page)
+    no_errors(page, errors)
+    assert "nl_width=4" in page.url and "nl_depth=1" in page.url
+    assert float(metric_value(page, "Barrier between run A and run B")) == barrier

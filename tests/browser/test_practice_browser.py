@@ -1,0 +1,202 @@
+"""The practice lesson in Chromium: every chart draws, every control of every section is operated
+the way a student would (click, key press, typing), each change reruns its section without an
+exception or JavaScript error and lands in the address bar, and the link then restores it all.
+
+Uses the `app_url` (a running `streamlit run app.py`) and `page` (a fresh Chromium page)
+fixtures. Light settings come in through the link, as a shared link would carry them.
+"""
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import pytest
+
+URL_PATH = "practice"
+TIMEOUT_MS = 180_000
+LIGHT = {"pr_rc_steps": "100", "pr_rc_restarts": "4", "pr_sw_steps": "100",
+         "pr_sw_restarts": "4", "pr_sw_count": "4", "pr_steps": "100", "pr_restarts": "4"}
+CHARTS = '[data-testid="stVegaLiteChart"]'
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def settle(page) -> None:
+    """Wait until no script runs and every Vega chart has drawn itself."""
+    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        f"""() => {{ const c = [...document.querySelectorAll('{CHARTS}')];
+                     return c.length > 0 && c.every(e => e.querySelector('canvas, svg.marks')); }}""",
+        timeout=TIMEOUT_MS)
+
+
+def open_lesson(page, app_url: str, **query) -> list[str]:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{app_url}/{URL_PATH}?{urlencode({**LIGHT, **query})}", timeout=TIMEOUT_MS)
+    settle(page)
+    return errors
+
+
+def no_exception(page) -> None:
+    boxes = page.locator('[data-testid="stException"]')
+    assert boxes.count() == 0, boxes.first.inner_text()
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def changed(page, key: str, action) -> None:
+    """Do `action`, then wait until the address bar's value for `key` changes and the rerun ends."""
+    before = query(page).get(key)
+    action()
+    page.wait_for_function(
+        f"""(b) => JSON.stringify(new URLSearchParams(location.search).getAll('{key}'))
+                   !== JSON.stringify(b)""", arg=before or [], timeout=TIMEOUT_MS)
+    settle(page)
+    no_exception(page)
+
+
+def box(page, title: str):
+    """A section's settings (an expander, found by its title)."""
+    return page.locator('[data-testid="stExpander"]', has_text=title).first
+
+
+def slide(area, label: str, key: str = "ArrowRight"):
+    def act():
+        thumb = area.locator(f'input[type="range"][aria-label="{label}"]').first
+        thumb.focus()
+        thumb.press(key)
+    return act
+
+
+def choose(page, area, label: str, option: str):
+    def act():
+        field = area.get_by_role("combobox", name=label, exact=True).first
+        field.click()
+        field.press("ArrowDown")  # a click focuses the box; the key opens its list
+        page.get_by_role("option", name=option, exact=True).click()
+    return act
+
+
+def type_in(area, label: str, value: str):
+    def act():
+        field = area.get_by_label(label, exact=True).first
+        field.fill(value)
+        field.press("Enter")
+    return act
+
+
+def click(locator):
+    return lambda: locator.click()
+
+
+def operate(page, steps) -> set[str]:
+    for key, action in steps:
+        changed(page, key, action)
+    return {key for key, _ in steps}
+
+
+def restores(page, app_url: str, keys: set[str], errors: list[str]) -> None:
+    """Open the address bar's link in a fresh load: every changed control is still there."""
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared, timeout=TIMEOUT_MS)
+    settle(page)
+    no_exception(page)
+    assert keys <= set(query(page)), keys - set(query(page))
+    assert not errors, errors
+
+
+def test_the_page_draws_every_chart_and_marks_diverged_runs(page, app_url):
+    errors = open_lesson(page, app_url, pr_sw_count="8", pr_sw_steps="200")
+    no_exception(page)
+    assert page.get_by_role("heading", name="What makes training work in practice").count() == 1
+    assert page.locator(CHARTS).count() == 4
+    diverged = page.locator('[data-testid="stMetric"]', has_text="Diverged restarts")
+    assert diverged.locator('[data-testid="stMetricValue"]').inner_text().endswith("of 32")
+    assert page.get_by_text("Crosses along the top mark learning rates").count() == 1
+    assert page.get_by_text("Ioffe, S., & Szegedy, C. (2015)").count() == 1
+    assert not errors, errors
+
+
+def test_every_control_of_the_recipe(page, app_url):
+    errors = open_lesson(page, app_url)
+    area = box(page, "Network, ingredients and training")
+    keys = operate(page, [
+        ("pr_rc_data", choose(page, area, "Dataset", "Two moons")),
+        ("pr_rc_depth", slide(area, "Hidden layers")),
+        ("pr_rc_width", slide(area, "Units per layer")),
+        ("pr_rc_ingredients", click(area.get_by_role("button", name="Remove Adam"))),
+        ("pr_rc_sgd_lr", slide(area, "Learning rate of plain SGD", "ArrowLeft")),
+        ("pr_rc_adam_lr", slide(area, "Learning rate of Adam")),
+        ("pr_rc_restarts", slide(area, "Restarts per setting")),
+        ("pr_rc_steps", slide(area, "Steps")),
+        ("pr_rc_target", slide(area, "Target loss", "ArrowLeft")),
+        ("pr_rc_seed", type_in(area, "Seed", "3")),
+    ])
+    assert page.locator(CHARTS).count() == 4
+    restores(page, app_url, keys, errors)
+
+
+def test_every_control_of_the_sweep(page, app_url):
+    errors = open_lesson(page, app_url)
+    area = box(page, "Network, optimiser and learning rates")
+    keys = operate(page, [
+        ("pr_sw_data", choose(page, area, "Dataset", "Two spirals")),
+        ("pr_sw_depth", slide(area, "Hidden layers")),
+        ("pr_sw_width", slide(area, "Units per layer", "ArrowLeft")),
+        ("pr_sw_act", choose(page, area, "Activation", "ReLU")),
+        ("pr_sw_opt", choose(page, area, "Optimiser", "Adam")),
+        ("pr_sw_range", slide(area, "Learning rates from … to … — end", "ArrowLeft")),
+        ("pr_sw_count", slide(area, "How many learning rates")),
+        ("pr_sw_restarts", slide(area, "Restarts per setting")),
+        ("pr_sw_steps", slide(area, "Steps")),
+        ("pr_sw_seed", type_in(area, "Seed", "7")),
+    ])
+    assert query(page)["pr_sw_opt"] == ["Adam"]
+    restores(page, app_url, keys, errors)
+
+
+@pytest.mark.parametrize("choice", ["Optimiser", "Skip connections"])
+def test_every_control_of_the_comparison(page, app_url, choice):
+    errors = open_lesson(page, app_url)
+    radio = page.locator('[data-testid="stRadio"]', has_text="Compare").first
+    changed(page, "pr_choice", click(radio.locator("label", has_text=choice)))
+    area = box(page, "Baseline network and training")
+    steps = [
+        ("pr_data", choose(page, area, "Dataset", "Two moons")),
+        ("pr_depth", slide(area, "Hidden layers", "ArrowLeft")),
+        ("pr_width", slide(area, "Units per layer", "ArrowLeft")),
+        ("pr_act", choose(page, area, "Activation", "ReLU")),
+        ("pr_skip", click(area.get_by_text("Skip connections", exact=True))),
+        ("pr_init", choose(page, area, "Initialisation", "He")),
+        ("pr_small", slide(area, "Too small: spread s of N(0, s²)")),
+        ("pr_large", slide(area, "Too large: spread s of N(0, s²)", "ArrowLeft")),
+        ("pr_lr_momentum", slide(area, "Learning rate of momentum")),
+        ("pr_batch", slide(area, "Batch size", "ArrowLeft")),
+        ("pr_restarts", slide(area, "Restarts per setting")),
+        ("pr_steps", slide(area, "Steps")),
+        ("pr_target", slide(area, "Target loss")),
+        ("pr_seed", type_in(area, "Seed", "11")),
+        ("pr_every", click(area.get_by_text("Show every restart", exact=True))),
+    ]
+    if choice == "Optimiser":  # the other optimisers' rates, then a new baseline optimiser
+        steps += [("pr_lr_sgd", slide(area, "Learning rate of plain SGD")),
+                  ("pr_lr_adam", slide(area, "Learning rate of Adam", "ArrowLeft")),
+                  ("pr_opt", choose(page, area, "Optimiser", "Adam"))]
+    keys = operate(page, steps)
+    table = page.locator('[data-testid="stDataFrame"]').first
+    assert table.is_visible()
+    restores(page, app_url, keys | {"pr_choice"}, errors)
+
+
+def test_scenes_presentation_and_prediction(page, app_url):
+    errors = open_lesson(page, app_url)
+    changed(page, "pr_choice", click(page.get_by_role("button", name="Minibatch noise")))
+    assert query(page)["pr_choice"] == ["Batch size"]
+    predict = page.locator('[data-testid="stRadio"]', has_text="still about 0.69").first
+    predict.locator("label", has_text="still about 0.69").click()
+    page.get_by_role("button", name="Commit my guess").click()
+    page.get_by_text("Measured: 0.69", exact=False).wait_for(timeout=TIMEOUT_MS)
+    changed(page, "present", click(page.get_by_text("Presentation mode", exact=True)))
+    assert page.locator('[data-testid="stExpander"]',
+                        has_text="Hard setting against the recipe").count() == 1
+    assert not errors, errors
