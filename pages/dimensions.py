@@ -7,12 +7,10 @@ defaults can be computed at server start with core.dimensions.warm().
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
 
 from core import data
 from core import dimensions as dims
@@ -56,28 +54,6 @@ WORDS = (
     "the diagonal — the Gaussian orthogonal ensemble. Physicists use it as a stand-in for a "
     "Hessian about which nothing else is known.\n"
     "- **Restart**: one training run from its own random starting weights.")
-
-
-# -- progress -----------------------------------------------------------------------------------
-
-@contextmanager
-def progress(text: str):
-    """A progress bar for a cached computation. Streamlit records every element drawn while a
-    cached function runs and replays it on a cache hit, which would fail for a bar drawn outside
-    the function, so the updates are drawn with the recording switched off."""
-    slot = st.empty()
-
-    def update(fraction: float) -> None:
-        token = in_cached_function.set(False)
-        try:
-            slot.progress(min(max(float(fraction), 0.0), 1.0), text=text)
-        finally:
-            in_cached_function.reset(token)
-
-    try:
-        yield update
-    finally:
-        slot.empty()
 
 
 # -- computation: plain arguments in, numpy and small dataclasses out (cached) -------------------
@@ -299,7 +275,7 @@ def goe_section() -> None:
     try:
         dims.check_census(ns, samples)
         hits = []
-        with progress("Sampling random symmetric matrices…") as bar:
+        with controls.progress("Sampling random symmetric matrices…") as bar:
             for k, n in enumerate(ns):
                 hits.append(goe_data(n, samples, seed,
                                      _progress=lambda f, k=k: bar((k + f) / len(ns))))
@@ -425,7 +401,7 @@ def _cp_controls() -> dict:
 def network_section() -> None:
     s = _cp_controls()
     try:
-        with progress(f"Searching from {s['starts']} starts at once…") as bar:
+        with controls.progress(f"Searching from {s['starts']} starts at once…") as bar:
             df = critical_data(**s, _progress=bar)
     except ValueError as exc:
         controls.show_problem(exc)
@@ -554,7 +530,7 @@ def width_section() -> None:
         st.info("Choose at least one width.", icon=":material/info:")
         return
     try:
-        with progress("Training every width, its restarts at once…") as bar:
+        with controls.progress("Training every width, its restarts at once…") as bar:
             ws = width_data(dataset, float(noise), widths, int(restarts), int(steps), seed,
                             _progress=bar)
     except ValueError as exc:
