@@ -3,6 +3,7 @@ sidebar note every page shares. Run it with `streamlit run app.py`."""
 import streamlit as st
 
 from lessons import HOME, LESSONS, Entry
+from warmup import warm
 
 st.set_page_config(page_title="Landscape Lab", page_icon=":material/landscape:", layout="wide")
 
@@ -18,3 +19,4 @@ page = st.navigation(sections)
 st.sidebar.caption(":material/link: Every control is saved in the address bar: copy the link to "
                    "share exactly what you see, settings and all.")
 page.run()
+warm()  # once per server process, after the page: it never delays the page itself

@@ -32,4 +32,7 @@ LESSONS: list[Entry] = [
     Entry("pages/network_landscape.py", "A real network's landscape", ":material/hub:",
           "network-landscape",
           "What lines and slices through a trained network's weights show, and what they cannot."),
+    Entry("pages/practice.py", "What makes training work", ":material/tune:", "practice",
+          "Learning rate, initialisation, units, optimiser, skips and batch size, tried on "
+          "many restarts."),
 ]

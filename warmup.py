@@ -1,10 +1,11 @@
 """Start-up warm-up: one-time costs of a server process, paid once, off the students' path.
 
 The first `torch.optim` optimiser or `torch.func` transform built in a process imports
-`torch._dynamo` (about 2 s here), and the first `torch.func` call sets up its transforms (a few
-tenths of a second more). `warm()` pays these in a background thread, once per server process,
-and then runs the hooks that lessons add: functions that compute a page's default scene through
-the page's own cached functions, so the class's first visit to each lesson is a cache hit.
+`torch._dynamo` (0.8 s on a quiet machine here, 2-3 s under load). app.py calls `warm()` after
+each page run; the first call starts one background thread per server process that pays these
+costs, and then runs the hooks that lessons add: functions that compute a page's default scene
+through the page's own cached functions, so the class's first visit to each lesson is a cache hit.
+Started after the page, not before, so that it never competes with the page that triggered it.
 """
 from __future__ import annotations
 

@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.testing.v1 import AppTest
 
-from core import practice  # noqa: E402
+from core import practice
 
 SWEEP = practice.Setting(depth=2, width=16, activation="tanh", optimizer="sgd")
 BASELINE = practice.Setting(depth=3)  # the comparison's default baseline
@@ -47,11 +47,18 @@ def timed(fn) -> float:
 
 
 def bench_sweep(repeats: int, loop_steps: int) -> None:
-    batched = lambda: practice.sweep(SWEEP, LRS, RESTARTS, STEPS)  # noqa: E731
-    per_lr = lambda: [practice.train([replace(SWEEP, lr=v)], RESTARTS, STEPS)  # noqa: E731
-                      for v in LRS]
-    one = lambda: [practice.train([replace(SWEEP, lr=v)], 1, loop_steps, seed=i)  # noqa: E731
-                   for v in LRS for i in range(RESTARTS)]
+    def batched():
+        practice.sweep(SWEEP, LRS, RESTARTS, STEPS)
+
+    def per_lr():
+        for v in LRS:
+            practice.train([replace(SWEEP, lr=v)], RESTARTS, STEPS)
+
+    def one():
+        for v in LRS:
+            for i in range(RESTARTS):
+                practice.train([replace(SWEEP, lr=v)], 1, loop_steps, seed=i)
+
     batched()  # warm-up: first calls of the kernels
     times = {"one batched run (256 networks)": [], "one run per learning rate (8 × 32)": [],
              f"one run per restart (256 × 1), scaled from {loop_steps} steps": []}

@@ -26,6 +26,7 @@ import re
 import statistics
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +58,8 @@ class Results:
     errors: list[str] = field(default_factory=list)
     seen: set = field(default_factory=set)
     skipped: int = 0  # actions not started because the time budget ran out
+    on_page: dict[int, str] = field(default_factory=dict)  # student → the page they are on
+    busiest: tuple[float, Counter] = (0.0, Counter())  # highest sampled RSS, where students were
 
 
 @dataclass
@@ -148,9 +151,11 @@ async def one_student(i: int, url: str, args, out: Results, deadline: float) -> 
                                       open_timeout=60, ping_timeout=None) as ws:
             s = Student(ws)
             for entry in PAGES:
+                out.on_page[i] = entry.url or "home"
                 await lesson(s, i, entry.url, args, out, deadline, think)
     except Exception as exc:  # a broken connection is an error, not a crash of the benchmark
         out.errors.append(f"student {i}: {type(exc).__name__}: {exc}")
+    out.on_page.pop(i, None)
 
 
 async def lesson(s: Student, i: int, page: str, args, out: Results, deadline: float,
@@ -231,6 +236,15 @@ def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
+async def sample_memory(pid: int, out: Results) -> None:
+    """Every half second: remember the highest resident memory and which pages students were on."""
+    while True:
+        rss = memory_mib(pid)[0]
+        if rss > out.busiest[0]:
+            out.busiest = (rss, Counter(out.on_page.values()))
+        await asyncio.sleep(0.5)
+
+
 async def drive(args) -> None:
     port = free_port()
     server = start_server(port)
@@ -238,8 +252,10 @@ async def drive(args) -> None:
     try:
         url = f"ws://127.0.0.1:{port}/_stcore/stream"
         cpu0, start = cpu_seconds(server.pid), time.perf_counter()
+        sampler = asyncio.create_task(sample_memory(server.pid, out))
         await asyncio.gather(*(one_student(i, url, args, out, start + args.budget)
                                for i in range(args.sessions)))
+        sampler.cancel()
         wall, cpu = time.perf_counter() - start, cpu_seconds(server.pid) - cpu0
         now, peak = memory_mib(server.pid)
     finally:
@@ -264,7 +280,10 @@ def report(args, out: Results, wall: float, cpu: float, now: float, peak: float)
         print("  ", e)
     print(f"server CPU: {cpu:.0f} s for {reruns} reruns = {cpu / max(reruns, 1):.2f} s per rerun "
           f"(mean); server busy {cpu / wall:.0%} of one core")
-    print(f"server memory: peak {peak:.0f} MiB, after the class {now:.0f} MiB")
+    rss, where = out.busiest
+    pages = ", ".join(f"{n} on {page}" for page, n in where.most_common())
+    print(f"server memory: peak {peak:.0f} MiB, after the class {now:.0f} MiB; highest sample "
+          f"{rss:.0f} MiB, with students {pages}")
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ of initialisations are each one tensor program. Restart i of every setting start
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import torch
@@ -46,7 +46,7 @@ CHOICES = {
     "batch": "Batch size",
 }
 WIDTHS = (2, 8, 32)
-DEPTHS = (1, 2, 4, 8)
+DEPTHS = (1, 2, 6)
 BATCHES = (8, 32, None)  # None: every point, every step
 #: The recipe's ingredients, each switched on over the hard setting.
 INGREDIENTS = {"he": "He initialisation", "relu": "ReLU units", "adam": "Adam",

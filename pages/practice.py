@@ -6,13 +6,11 @@ recipe against a hard setting, a learning-rate sweep, and one choice at a time a
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import astuple
 
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
 
 from core import data, practice
 from ui import classroom, controls
@@ -63,27 +61,6 @@ WORDS = (
     "steps.")
 
 
-# -- progress ----------------------------------------------------------------------------------
-
-@contextmanager
-def progress(text: str):
-    """A progress bar for a cached computation. Streamlit records what a cached function draws
-    and replays it on a cache hit, so the bar's updates are drawn with the recording off."""
-    slot = st.empty()
-
-    def update(fraction: float) -> None:
-        token = in_cached_function.set(False)
-        try:
-            slot.progress(min(max(float(fraction), 0.0), 1.0), text=text)
-        finally:
-            in_cached_function.reset(token)
-
-    try:
-        yield update
-    finally:
-        slot.empty()
-
-
 # -- computation: plain arguments in, numpy and small dataclasses out (cached) -----------------
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -115,7 +92,7 @@ def run_settings(settings: dict[str, practice.Setting], restarts: int, steps: in
                  text: str) -> dict[str, practice.Runs] | None:
     """Train the settings (cached); a refused request shows why and returns None."""
     try:
-        with progress(text) as bar:
+        with controls.progress(text) as bar:
             runs = train_data(tuple(astuple(s) for s in settings.values()), restarts, steps,
                               seed, _progress=bar)
     except ValueError as exc:
@@ -219,7 +196,7 @@ def recipe_section() -> None:
                 key=f"{P}_rc_ingredients", bind="query-params",
                 help="Take one out to see how much it alone was doing.")
             sgd_lr = controls.log_slider("Learning rate of plain SGD", f"{P}_rc_sgd_lr", 0.01,
-                                         3.0, 0.5, per_decade=4)
+                                         3.2, 0.5, per_decade=4)
             adam_lr = controls.log_slider("Learning rate of Adam", f"{P}_rc_adam_lr", 1e-3, 0.1,
                                           0.01, per_decade=4)
         with c:
@@ -291,7 +268,7 @@ def sweep_section() -> None:
             restarts, steps, _, seed = runs_inputs(f"{P}_sw", target=False)
     lrs = tuple(practice.lr_grid(lo, hi, count))
     try:
-        with progress(f"Training {len(lrs)} learning rates × {restarts} restarts at once…") \
+        with controls.progress(f"Training {len(lrs)} learning rates × {restarts} restarts at once…") \
                 as bar:
             table, bands, start = sweep_data(dataset, depth, width, activation, optimizer, lrs,
                                              restarts, steps, seed, _progress=bar)
@@ -329,8 +306,8 @@ def sweep_section() -> None:
             "direction gradient descent is only stable while the learning rate is below "
             "2 / (largest curvature), and a network's curvature differs hugely between "
             "directions (poor **conditioning**), so the rate that is safe for the steepest "
-            "direction crawls along the flattest. The **best range** sits just below where "
-            "runs start to diverge. Adam's steps have about the size of its learning rate "
+            "direction crawls along the flattest. The **best range** usually sits just below "
+            "where runs start to diverge. Adam's steps have about the size of its learning rate "
             "whatever the slope, so its good range sits at smaller values than plain SGD's.")
 
 
@@ -368,8 +345,9 @@ LANDSCAPE = {
         "is no longer a product of many small factors (He et al. 2016). Li et al. (2018) drew "
         "the loss landscapes of deep networks and found that skip connections turn a chaotic, "
         "many-valleyed surface into a smooth, nearly convex-looking bowl. They join hidden layers "
-        "of the same width, so a single hidden layer has none; the difference grows with depth — "
-        "try 8 layers or sigmoid units."),
+        "of the same width, so a single hidden layer has none. They matter most where the "
+        "gradient would otherwise fade — try 6 layers with a too-small start — and can even "
+        "slow a network that already trains well."),
     "width": (
         "A wider network has far more weights than the problem needs (it is "
         "*overparameterised*). With more directions to move in, fewer places are dead ends: "
@@ -409,7 +387,7 @@ def baseline_inputs():
         init = st.selectbox("Initialisation", list(practice.INITS), index=1,
                             format_func=lambda k: practice.INITS[k][0], key=f"{P}_init",
                             bind="query-params")
-        small = controls.log_slider("Too small: spread s of N(0, s²)", f"{P}_small", 1e-3, 0.3,
+        small = controls.log_slider("Too small: spread s of N(0, s²)", f"{P}_small", 1e-3, 0.32,
                                     0.01, per_decade=2)
         large = controls.log_slider("Too large: spread s of N(0, s²)", f"{P}_large", 1.0, 30.0,
                                     5.0, per_decade=4)
@@ -433,7 +411,7 @@ def baseline_inputs():
 
 def lr_input(name: str) -> float:
     return controls.log_slider(f"Learning rate of {practice.OPTIMIZERS[name]}", f"{P}_lr_{name}",
-                               1e-3, 3.0, DEFAULT_LR[name], per_decade=4)
+                               1e-3, 3.2, DEFAULT_LR[name], per_decade=4)
 
 
 @st.fragment
@@ -476,8 +454,10 @@ def compare_section() -> None:
 SCENES = {
     "Sigmoid stalls, ReLU flies": {f"{P}_choice": "activation", f"{P}_depth": 4},
     "Too small a start": {f"{P}_choice": "init", f"{P}_depth": 3, f"{P}_opt": "sgd"},
-    "Skips rescue a deep sigmoid net": {f"{P}_choice": "skip", f"{P}_depth": 6,
-                                        f"{P}_act": "sigmoid"},
+    "Skips rescue a deep, small start": {f"{P}_choice": "skip", f"{P}_depth": 6,
+                                         f"{P}_act": "tanh", f"{P}_init": "small",
+                                         f"{P}_small": 0.1, f"{P}_steps": 300,
+                                         f"{P}_restarts": 16},
     "Minibatch noise": {f"{P}_choice": "batch", f"{P}_depth": 3},
     "Adam's learning rates": {f"{P}_sw_opt": "adam", f"{P}_sw_range": (0.0001, 10.0)},
 }
@@ -514,9 +494,9 @@ st.header("One choice at a time, against a baseline")
 compare_section()
 st.markdown(
     "**Normalisation layers** are part of the modern recipe too: batch normalisation (Ioffe & "
-    "Szegedy 2015) rescales each unit's inputs to mean 0 and spread 1 over the minibatch, which "
-    "keeps the signal's scale steady however the weights drift and lets larger learning rates "
-    "work. They are not in this engine yet, so this page cannot show them.")
+    "Szegedy 2015) rescales each unit's summed input to mean 0 and spread 1 over the "
+    "minibatch (then applies a learned scale and shift), which keeps the signal's size steady "
+    "however the weights drift and lets larger learning rates work. They are not in this engine yet, so this page cannot show them.")
 
 st.header("What to notice")
 st.markdown(
@@ -525,7 +505,7 @@ st.markdown(
     "- The hard setting does not fail at a bad minimum: its loss stays at ln 2 ≈ 0.693, the "
     "plateau of a network that says 50% everywhere, because the slope there is almost zero.\n"
     "- The learning rate has a window: below it the loss crawls, above it restarts diverge, "
-    "and the best range sits just below the edge where divergence begins.\n"
+    "and the best range usually sits just below the edge where divergence begins.\n"
     "- Too small and too large an initialisation fail in different ways: a flat saddle region "
     "around zero, or saturated units whose slope is gone.\n"
     "- Sigmoid units flatten the landscape of a deep network; ReLU, skip connections and Adam "
@@ -538,7 +518,8 @@ st.markdown(
     "setting, and which only help together?\n"
     "- Sweep the learning rate of Adam, then of plain SGD: how far apart are their best ranges?\n"
     "- Compare initialisations with ReLU units and 6 hidden layers, then set *too large* to 30.\n"
-    "- Compare depths with sigmoid units, then turn on skip connections and compare again.\n"
+    "- Compare depths with a too-small start, then turn on skip connections and compare "
+    "again.\n"
     "- Compare batch sizes at a learning rate twice as large: does the noise floor rise?\n"
     "- Switch the dataset to two spirals: which choices matter more on a harder problem?")
 predict_section()

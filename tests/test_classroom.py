@@ -1,4 +1,5 @@
-"""Classroom features on every page of lessons.py: lesson scenes, export files, presentation mode.
+"""Classroom features on every page of lessons.py: lesson scenes, export files, presentation mode;
+and the server's start-up warm-up.
 
 Pages are found from lessons.py and their scenes and download buttons from what they draw
 (ui.classroom's keys), so a new lesson is covered as soon as it is listed. The download files are
@@ -14,6 +15,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+import warmup
 from lessons import HOME, LESSONS
 from tests import test_app
 from tests.test_app import ROOT, failure, keys
@@ -162,3 +164,23 @@ def test_presentation_mode_from_the_link(entry):
 def test_home_renders_in_presentation_mode():
     at = test_app.open_page(HOME, {classroom.PRESENT: "true"})  # through app.py: its links
     ok(at, "Home?present=true")
+
+
+# -- start-up warm-up -------------------------------------------------------------------------
+
+def test_warm_up_starts_once_and_survives_a_failing_hook(monkeypatch):
+    calls = []
+
+    def broken():
+        calls.append("broken")
+        raise RuntimeError("a lesson's warm-up failed")
+
+    monkeypatch.setattr(warmup, "HOOKS", [broken, lambda: calls.append("next")])
+    warmup.warm.clear()
+    try:
+        thread = warmup.warm()
+        assert warmup.warm() is thread, "a second page run must not start another warm-up"
+        thread.join(timeout=60)
+        assert calls == ["broken", "next"]
+    finally:
+        warmup.warm.clear()

@@ -114,6 +114,9 @@ def test_every_scene_renders(scene):
     assert sum(k.endswith("(baseline)") for k in rows) == 1
     if scene == 0:
         assert at.slider(key="pr_depth").value == 4 and set(rows) >= {"sigmoid", "ReLU"}
+    if scene == 2:  # a deep net from a too-small start: only the skips get it moving
+        assert rows["no skip connections (baseline)"]["reached target"] == 0
+        assert rows["with skip connections"]["reached target"] > 0
 
 
 @pytest.mark.parametrize("choice", list(practice.CHOICES))
@@ -130,38 +133,58 @@ def test_every_comparison_trains_each_value_on_the_same_seeds(choice):
         assert at.select_slider(key="pr_lr_adam").value == 0.01
 
 
+SMALLEST = {
+    "pr_rc_data": "XOR (four clusters)", "pr_rc_depth": "2", "pr_rc_width": "8",
+    "pr_rc_ingredients": ["Adam"], "pr_rc_sgd_lr": "0.01", "pr_rc_adam_lr": "0.001",
+    "pr_rc_restarts": "4", "pr_rc_steps": "100", "pr_rc_target": "0.01", "pr_rc_seed": "0",
+    "pr_sw_data": "Two Gaussian clouds", "pr_sw_depth": "1", "pr_sw_width": "4",
+    "pr_sw_act": "ReLU", "pr_sw_opt": "momentum", "pr_sw_range": ["0.0001", "0.0001"],
+    "pr_sw_count": "4", "pr_sw_restarts": "4", "pr_sw_steps": "100", "pr_sw_seed": "0",
+    "pr_choice": "Optimiser", "pr_data": "Two spirals", "pr_depth": "1", "pr_width": "2",
+    "pr_act": "sigmoid", "pr_skip": "false", "pr_init": "too small", "pr_small": "0.001",
+    "pr_large": "1", "pr_opt": "Adam", "pr_lr_adam": "0.001", "pr_lr_sgd": "0.001",
+    "pr_lr_momentum": "0.001", "pr_batch": "8", "pr_restarts": "4", "pr_steps": "100",
+    "pr_target": "0.01", "pr_seed": "0", "pr_every": "true", "present": "false"}
+LARGEST = {
+    "pr_rc_data": "Two spirals", "pr_rc_depth": "8", "pr_rc_width": "32",
+    "pr_rc_ingredients": ["He initialisation", "ReLU units", "Adam", "skip connections"],
+    "pr_rc_sgd_lr": "3.16", "pr_rc_adam_lr": "0.1", "pr_rc_restarts": "32", "pr_rc_steps": "1000",
+    "pr_rc_target": "0.3", "pr_rc_seed": "10000",
+    "pr_sw_data": "Two spirals", "pr_sw_depth": "4", "pr_sw_width": "32", "pr_sw_act": "tanh",
+    "pr_sw_opt": "Adam", "pr_sw_range": ["100", "100"], "pr_sw_count": "12",
+    "pr_sw_restarts": "32", "pr_sw_steps": "1000", "pr_sw_seed": "10000",
+    "pr_choice": "Depth", "pr_data": "Two spirals", "pr_depth": "8", "pr_width": "64",
+    "pr_act": "ReLU", "pr_init": "too large", "pr_large": "30", "pr_small": "0.316",
+    "pr_opt": "plain SGD", "pr_lr_sgd": "3.16", "pr_skip": "true", "pr_batch": "all 200",
+    "pr_restarts": "32", "pr_steps": "1000", "pr_target": "0.3", "pr_seed": "10000",
+    "pr_every": "true", "present": "true"}
+WIDGETS = ("selectbox", "slider", "select_slider", "multiselect", "toggle", "number_input",
+           "radio")
+
+
+def test_the_extremes_below_set_every_control_of_the_page():
+    at = open_page(SMALLEST)
+    keys = {w.key for kind in WIDGETS for w in at.get(kind)} - {"pr_guess"}
+    assert keys == set(SMALLEST), keys ^ set(SMALLEST)
+
+
 def test_every_control_at_its_smallest():
-    at = open_page({
-        "pr_rc_depth": "2", "pr_rc_width": "8", "pr_rc_sgd_lr": "0.01", "pr_rc_adam_lr": "0.001",
-        "pr_rc_target": "0.01", "pr_rc_seed": "0",
-        "pr_sw_depth": "1", "pr_sw_width": "4", "pr_sw_act": "ReLU", "pr_sw_opt": "momentum",
-        "pr_sw_range": ["0.0001", "0.0001"], "pr_sw_seed": "0",
-        "pr_choice": "Optimiser", "pr_depth": "1", "pr_width": "2", "pr_act": "sigmoid",
-        "pr_init": "too small", "pr_small": "0.001", "pr_large": "1", "pr_opt": "Adam",
-        "pr_lr_adam": "0.001", "pr_lr_sgd": "0.001", "pr_lr_momentum": "0.001",
-        "pr_batch": "8", "pr_target": "0.01", "pr_every": "true"})
+    at = open_page(SMALLEST)
     assert not problems(at)
     assert at.select_slider(key="pr_sw_range").value == (0.0001, 0.0001)
     assert metric(at, "Diverged restarts") == "0 of 4"  # one learning rate, four restarts
     rows = outcomes(at)
     assert list(rows) == ["plain SGD, lr 0.001", "momentum, lr 0.001", "Adam, lr 0.001 (baseline)"]
     assert at.slider(key="pr_depth").value == 1 and at.toggle(key="pr_every").value
+    assert at.selectbox(key="pr_data").value == "spirals"
 
 
 def test_every_control_at_its_largest_runs_or_says_why_not():
-    at = open_page({
-        "pr_rc_depth": "8", "pr_rc_width": "32", "pr_rc_sgd_lr": "3", "pr_rc_adam_lr": "0.1",
-        "pr_rc_restarts": "32", "pr_rc_steps": "1000", "pr_rc_target": "0.3",
-        "pr_rc_seed": "10000",
-        "pr_sw_depth": "4", "pr_sw_width": "32", "pr_sw_range": ["100", "100"],
-        "pr_sw_count": "12", "pr_sw_restarts": "32", "pr_sw_steps": "1000",
-        "pr_sw_seed": "10000",
-        "pr_choice": "Depth", "pr_depth": "8", "pr_width": "64", "pr_init": "too large",
-        "pr_large": "30", "pr_small": "0.3", "pr_lr_momentum": "3", "pr_skip": "true",
-        "pr_batch": "all 200", "pr_restarts": "32", "pr_steps": "1000", "pr_target": "0.3",
-        "pr_seed": "10000"}, light=False)
+    at = open_page(LARGEST, light=False)
     shown = problems(at)
     assert len(shown) == 3 and all("too large to run here" in p for p in shown), shown
+    assert at.select_slider(key="pr_lr_sgd").value == 3.16
+    assert at.select_slider(key="pr_rc_sgd_lr").value == 3.16
     # the rest of the page still renders
     assert any("References" in m.value for m in at.markdown)
 
@@ -174,7 +197,7 @@ def test_a_heavy_section_can_be_made_light_again():
     at.select_slider(key="pr_steps").set_value(100)
     run(at)
     assert not problems(at)
-    assert list(outcomes(at)) == ["1 hidden layer", "2 hidden layers", "4 hidden layers",
+    assert list(outcomes(at)) == ["1 hidden layer", "2 hidden layers", "6 hidden layers",
                                   "8 hidden layers (baseline)"]
 
 

@@ -394,12 +394,13 @@ def band_chart(df: pd.DataFrame, x: str, y: str, group: str, title: str = "",
              .quantile([0.1, 0.5, 0.9]).unstack().reset_index()
              .rename(columns={0.1: "p10", 0.5: "median", 0.9: "p90"}))
     groups = [str(g) for g in pd.unique(stats[group])]
-    legend = alt.Legend(title=group.replace("_", " "))
+    # One legend for fill, stroke and dash: a `legend=None` on one of them hides all three.
+    legend = alt.Legend(title=group.replace("_", " "), symbolType="stroke")
     scale = alt.Scale(type="log") if log_y else alt.Undefined
     base = alt.Chart(stats).encode(x=alt.X(f"{x}:Q", title=x.replace("_", " ")))
     band = base.mark_area(opacity=0.25).encode(
         y=alt.Y("p10:Q", title=y.replace("_", " "), scale=scale), y2="p90:Q",
-        fill=alt.Fill(f"{group}:N", scale=alt.Scale(domain=groups, range=PALETTE), legend=None))
+        fill=alt.Fill(f"{group}:N", scale=alt.Scale(domain=groups, range=PALETTE), legend=legend))
     line = base.mark_line(strokeWidth=2).encode(
         y=alt.Y("median:Q", scale=scale),
         stroke=alt.Stroke(f"{group}:N", scale=alt.Scale(domain=groups, range=PALETTE),

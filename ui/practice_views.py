@@ -4,7 +4,7 @@ as a median line with a 10–90% band. Data in, Altair chart out; no Streamlit h
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import numpy as np
@@ -69,9 +69,10 @@ def sweep_chart(table: Mapping[str, Sequence], best: tuple[float, float] | None,
             alt.Tooltip("p90:Q", title="90th percentile", format=".3g"),
             alt.Tooltip("diverged:Q", title="diverged restarts")]
     layers = []
-    desc = [f"Final loss after training against the learning rate{' of ' + optimizer if optimizer else ''}"
-            ", both on log scales: a dot at the median over the restarts that did not diverge, "
-            "a whisker from the 10th to the 90th percentile."]
+    of = f" of {optimizer}" if optimizer else ""
+    desc = [f"Final loss after training against the learning rate{of}, both on log scales: a "
+            "dot at the median over the restarts that did not diverge, a whisker from the 10th "
+            "to the 90th percentile."]
     if best is not None:
         lo, hi = best
         band = pd.DataFrame({"lo": [lo / half], "hi": [hi * half],
