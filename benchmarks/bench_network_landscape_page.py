@@ -9,46 +9,24 @@ really recomputes. The page's targets: hit ≤ 1 s, a section's miss ≤ 2 s on 
 a 41×41 plane of a 2-32-32-1 network on 400 points under 1 s.
 """
 import argparse
-import statistics
-import sys
-import time
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 import torch
-from streamlit.testing.v1 import AppTest
+from apptest_timing import Change, hits_and_misses, open_page, timed
+from bench_networks import best
 
 from core import data, landscape, networks
 
-#: One change per section: (widget kind, key, a fresh value for each repeat).
+#: One change per section.
 SECTIONS = {
     "everything: the seed (train A and B, boundary, lines, slices, compare, Hessian)":
-        ("number_input", "nl_seed", (101, 102, 103, 104)),
+        Change("number_input", "nl_seed", (101, 102, 103, 104)),
     "slices: direction seed (random slice + PCA plane, 2 × 41×41)":
-        ("number_input", "nl_dseed", (11, 12, 13, 14)),
+        Change("number_input", "nl_dseed", (11, 12, 13, 14)),
     "compare: narrow width (train one more net + its slice)":
-        ("select_slider", "nl_cmp_widths", ((2, 32), (8, 32), (16, 32), (2, 32))),
+        Change("select_slider", "nl_cmp_widths", ((2, 32), (8, 32), (16, 32), (2, 32))),
     "curvature: tolerance (redraw only, Hessian cached)":
-        ("select_slider", "nl_tol", (1e-8, 1e-4, 1e-2, 1e-10)),
+        Change("select_slider", "nl_tol", (1e-8, 1e-4, 1e-2, 1e-10)),
 }
-
-
-def timed(at: AppTest) -> float:
-    t = time.perf_counter()
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return time.perf_counter() - t
-
-
-def best(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def core_calls(repeats: int) -> None:
@@ -80,18 +58,9 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     core_calls(args.repeats)
-    at = AppTest.from_file(str(ROOT / "pages" / "network_landscape.py"), default_timeout=300)
+    at = open_page("network_landscape")
     print(f"cold first run (imports, every section): {timed(at):.2f} s")
-    hits = [timed(at) for _ in range(args.repeats)]
-    print(f"rerun, all cached (hit): median {statistics.median(hits):.2f} s  "
-          f"{[round(h, 2) for h in hits]}")
-    for name, (kind, key, values) in SECTIONS.items():
-        runs = []
-        for i in range(args.repeats):
-            getattr(at, kind)(key=key).set_value(values[i % len(values)])
-            runs.append(timed(at))
-        print(f"{name}: miss median {statistics.median(runs):.2f} s  "
-              f"{[round(r, 2) for r in runs]}")
+    hits_and_misses(at, SECTIONS, args.repeats)
 
 
 if __name__ == "__main__":

@@ -15,16 +15,9 @@ Run: python benchmarks/bench_practice_page.py [--repeats 3] [--loop-steps 50]
 Targets: hit ≤ 1 s, a section's miss ≤ 2 s on two shared cores.
 """
 import argparse
-import statistics
-import sys
-import time
 from dataclasses import replace
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from streamlit.testing.v1 import AppTest
+from apptest_timing import Change, clock, hits_and_misses, open_page, timed
 
 from core import practice
 
@@ -34,16 +27,13 @@ LRS = practice.lr_grid(1e-3, 100.0, 8)
 RESTARTS, STEPS = 32, 500
 #: One setting per section whose change makes only that section recompute.
 SECTIONS = {
-    "recipe vs hard (2 settings × 16 restarts × 300 steps, 4×16 sigmoid/ReLU)": "pr_rc_seed",
-    "learning-rate sweep (8 rates × 16 restarts × 300 steps, one batched run)": "pr_sw_seed",
-    "comparison, initialisation (4 settings × 16 × 300, one batched run)": "pr_seed",
+    "recipe vs hard (2 settings × 16 restarts × 300 steps, 4×16 sigmoid/ReLU)":
+        Change("number_input", "pr_rc_seed", (101, 102, 103, 104)),
+    "learning-rate sweep (8 rates × 16 restarts × 300 steps, one batched run)":
+        Change("number_input", "pr_sw_seed", (101, 102, 103, 104)),
+    "comparison, initialisation (4 settings × 16 × 300, one batched run)":
+        Change("number_input", "pr_seed", (101, 102, 103, 104)),
 }
-
-
-def timed(fn) -> float:
-    t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
 
 
 def bench_sweep(repeats: int, loop_steps: int) -> None:
@@ -63,10 +53,10 @@ def bench_sweep(repeats: int, loop_steps: int) -> None:
     times = {"one batched run (256 networks)": [], "one run per learning rate (8 × 32)": [],
              f"one run per restart (256 × 1), scaled from {loop_steps} steps": []}
     for _ in range(repeats):  # in turns, so that a busy machine slows every case alike
-        times["one batched run (256 networks)"].append(timed(batched))
-        times["one run per learning rate (8 × 32)"].append(timed(per_lr))
+        times["one batched run (256 networks)"].append(clock(batched))
+        times["one run per learning rate (8 × 32)"].append(clock(per_lr))
         times[f"one run per restart (256 × 1), scaled from {loop_steps} steps"].append(
-            timed(one) * STEPS / loop_steps)
+            clock(one) * STEPS / loop_steps)
     best = {k: min(v) for k, v in times.items()}
     base = best["one batched run (256 networks)"]
     print(f"sweep: {len(LRS)} learning rates × {RESTARTS} restarts × {STEPS} steps, "
@@ -76,28 +66,14 @@ def bench_sweep(repeats: int, loop_steps: int) -> None:
 
 
 def bench_page(repeats: int) -> None:
-    at = AppTest.from_file(str(ROOT / "pages" / "practice.py"), default_timeout=600)
-
-    def run():
-        at.run()
-        assert not at.exception, [e.message for e in at.exception]
-
-    print(f"page, cold first run (imports, every section): {timed(run):.2f} s")
-    hits = [timed(run) for _ in range(repeats)]
-    print(f"page, rerun with every section cached (hit): median {statistics.median(hits):.2f} s "
-          f"{[round(h, 2) for h in hits]}")
-    for name, key in SECTIONS.items():
-        misses = []
-        for i in range(repeats):
-            at.number_input(key=key).set_value(101 + i)
-            misses.append(timed(run))
-        print(f"{name}: miss median {statistics.median(misses):.2f} s "
-              f"{[round(m, 2) for m in misses]}")
+    at = open_page("practice", timeout=600)
+    print(f"page, cold first run (imports, every section): {timed(at):.2f} s")
+    hits_and_misses(at, SECTIONS, repeats)
     for choice, label in practice.CHOICES.items():  # each comparison's first (cold) run
         if choice != "init":
             at.radio(key="pr_choice").set_value(choice)
             print(f"comparison, {label.lower()} ({len(practice.levels(choice, BASELINE))} "
-                  f"settings × 16 × 300): miss {timed(run):.2f} s")
+                  f"settings × 16 × 300): miss {timed(at):.2f} s")
 
 
 def main() -> None:

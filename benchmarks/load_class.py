@@ -13,7 +13,7 @@ A request counts as a miss when it is the first, across the class, to ask for it
 scene clicks, seeds); repeats are hits, including students who asked while the first one's result
 was still being computed (Streamlit's cache makes them wait for that one computation).
 
-Run: python benchmarks/load_class.py [--sessions 30] [--think 5] [--budget 180]
+Run: python benchmarks/load_class.py [--sessions 30] [--think 5] [--budget 180] [--pages saddles]
 Prints a table; the README's "Serving a class" section quotes it.
 """
 from __future__ import annotations
@@ -60,6 +60,10 @@ class Results:
     skipped: int = 0  # actions not started because the time budget ran out
     on_page: dict[int, str] = field(default_factory=dict)  # student → the page they are on
     busiest: tuple[float, Counter] = (0.0, Counter())  # highest sampled RSS, where students were
+
+
+class Abandoned(Exception):
+    """The student's tab is unusable (already counted as an error): they leave the class."""
 
 
 @dataclass
@@ -150,9 +154,11 @@ async def one_student(i: int, url: str, args, out: Results, deadline: float) -> 
         async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
                                       open_timeout=60, ping_timeout=None) as ws:
             s = Student(ws)
-            for entry in PAGES:
-                out.on_page[i] = entry.url or "home"
-                await lesson(s, i, entry.url, args, out, deadline, think)
+            for page in args.pages:
+                out.on_page[i] = page or "home"
+                await lesson(s, i, page, args, out, deadline, think)
+    except Abandoned:
+        pass
     except Exception as exc:  # a broken connection is an error, not a crash of the benchmark
         out.errors.append(f"student {i}: {type(exc).__name__}: {exc}")
     out.on_page.pop(i, None)
@@ -184,7 +190,7 @@ async def lesson(s: Student, i: int, page: str, args, out: Results, deadline: fl
         except Exception as exc:
             out.errors.append(f"student {i}, {' > '.join(state)}: {type(exc).__name__}: {exc}")
             if isinstance(exc, (asyncio.TimeoutError, websockets.ConnectionClosed)):
-                raise
+                raise Abandoned from exc
             continue
         if cold:
             out.first = t
@@ -264,7 +270,7 @@ async def drive(args) -> None:
 
 
 def report(args, out: Results, wall: float, cpu: float, now: float, peak: float) -> None:
-    pages = ", ".join(p.url or "home" for p in PAGES)
+    pages = ", ".join(p or "home" for p in args.pages)
     reruns = len(out.hit) + len(out.miss) + (out.first is not None)
     print(f"{args.sessions} sessions over [{pages}]: {args.scenes} scene clicks and {args.seeds} "
           f"seed changes per lesson page, {args.think:g} s (±50%) between actions; {wall:.0f} s, "
@@ -297,6 +303,10 @@ def main() -> None:
                         help="seconds over which the students arrive")
     parser.add_argument("--budget", type=float, default=180.0,
                         help="seconds after which no new action starts")
+    parser.add_argument("--pages", type=lambda text: [p.strip() for p in text.split(",")],
+                        default=[p.url for p in PAGES],
+                        help="page addresses to visit, in order, comma-separated (Home is an "
+                             "empty address); default: every page of lessons.py")
     asyncio.run(drive(parser.parse_args()))
 
 

@@ -582,10 +582,9 @@ def predict_section() -> None:
         "above to see them.")
 
 
-present = classroom.page_setup("What changes as the dimension grows", IDEA)
+classroom.page_setup("What changes as the dimension grows", IDEA)
 classroom.scenes(P, SCENES)
-with st.expander("Words used on this page", icon=":material/menu_book:", expanded=not present):
-    st.markdown(WORDS)
+classroom.glossary(WORDS)
 st.session_state[f"_{P}_frames"] = {}
 
 st.header("Space gets strange")

@@ -633,10 +633,9 @@ def predict_section(s: Setup) -> None:
         "line is just one of infinitely many paths, though; curved low-loss paths often exist.")
 
 
-present = classroom.page_setup("A real network's landscape", IDEA)
+classroom.page_setup("A real network's landscape", IDEA)
 classroom.scenes(P, SCENES)
-with st.expander("Words used on this page", icon=":material/menu_book:", expanded=not present):
-    st.markdown(WORDS)
+classroom.glossary(WORDS)
 
 setup = setup_controls()
 st.header("Train two runs")

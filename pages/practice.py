@@ -481,10 +481,9 @@ def predict_section() -> None:
         "that 300 steps barely move them: a flat region, not a minimum.")
 
 
-present = classroom.page_setup("What makes training work in practice", IDEA)
+classroom.page_setup("What makes training work in practice", IDEA)
 classroom.scenes(P, SCENES)
-with st.expander("Words used on this page", icon=":material/menu_book:", expanded=not present):
-    st.markdown(WORDS)
+classroom.glossary(WORDS)
 
 st.header("The recipe against a hard setting")
 recipe_section()

@@ -645,10 +645,9 @@ def predict_section() -> None:
         "than growing ten-thousandfold.")
 
 
-present = classroom.page_setup("Saddle points and flat regions", IDEA)
+classroom.page_setup("Saddle points and flat regions", IDEA)
 classroom.scenes(P, SCENES)
-with st.expander("Words used on this page", icon=":material/menu_book:", expanded=not present):
-    st.markdown(WORDS)
+classroom.glossary(WORDS)
 
 st.header("Leaving a saddle")
 escape_section()

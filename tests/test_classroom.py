@@ -59,8 +59,8 @@ def widget_values(at: AppTest, prefix: str) -> dict:
 @pytest.mark.parametrize("entry", LESSONS, ids=[p.file for p in LESSONS])
 def test_each_scene_sets_the_controls_renders_and_its_link_replays_it(entry):
     """The instructor steps through the scenes in one tab: each click sets the page's controls
-    (its button shows as the active one), the page renders, no two scenes are the same, and the
-    address bar then holds a link that opens the same settings in a fresh tab."""
+    (its button shows as the active one), the page renders, and the address bar then holds a
+    link that opens the same settings in a fresh tab."""
     at = open_page(entry)
     ok(at, f"{entry.file} with its defaults")
     scenes = scene_buttons(at)
@@ -68,14 +68,11 @@ def test_each_scene_sets_the_controls_renders_and_its_link_replays_it(entry):
         pytest.skip(f"{entry.file} offers no lesson scenes")
     prefix = prefix_of(at)
     defaults = widget_values(at, prefix)
-    seen = []
     for key in scenes:
         at.button(key=key).click().run()
         ok(at, f"{entry.file} after clicking {at.button(key=key).label!r}")
         assert at.button(key=key).proto.type == "primary", f"{key} is not shown as active"
         values = widget_values(at, prefix)
-        assert values not in seen, f"{key} sets the same controls as an earlier scene"
-        seen.append(values)
         link = dict(at.query_params)
         assert link or values == defaults, f"{key}: the address bar holds no setting to share"
         fresh = open_page(entry, link)

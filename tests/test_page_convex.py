@@ -2,28 +2,14 @@
 every surface, typed formulas (good, broken, partly undefined), diverging and escaping runs,
 the largest settings every control allows, and tampered links."""
 import pytest
-from conftest import ROOT
+from page_kit import metric, open_lesson, run, texts
 from streamlit.testing.v1 import AppTest
 
 from core import optimizers, surfaces
 
-PAGE = str(ROOT / "pages" / "convex.py")
-
-
-def failure(at: AppTest) -> str:
-    return "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, failure(at)
-    return at
-
 
 def open_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params.update(query or {})
-    return run(at)
+    return open_lesson("convex", query, timeout=60)
 
 
 def outcomes(at: AppTest) -> dict[str, str]:
@@ -34,10 +20,6 @@ def outcomes(at: AppTest) -> dict[str, str]:
 
 def final_points(at: AppTest) -> list[str]:
     return list(at.dataframe[0].value["final point"])
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
 
 
 def choose(at: AppTest, surface: str, optimisers=None, steps=None, **lrs) -> AppTest:
@@ -142,7 +124,7 @@ def test_formula_undefined_on_part_of_the_map_is_drawn_with_a_note():
     choose(at, "custom", steps=50)
     at.text_input(key="cv_formula").input("log(x) + y**2")
     run(at)
-    note = " ".join(i.value for i in at.info)
+    note = texts(at.info)
     assert "not a finite number on 50%" in note
     assert metric(at, "Verdict on this map") == "not convex"  # log is concave where defined
     at.number_input(key="cv_x0").set_value(-1.0)

@@ -2,42 +2,25 @@
 tampered links and bad inputs — checking the numbers the page shows, not only that it ran."""
 import math
 import re
-from pathlib import Path
 
+from page_kit import metric, open_lesson, percent, run, texts
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "dimensions.py")
 #: Light settings for the sections a test is not about.
 LIGHT = {"dm_samples": "100k", "dm_nmax": "5", "dm_cp_starts": "16", "dm_cp_iters": "25",
          "dm_ws_restarts": "4", "dm_ws_steps": "100", "dm_ws_widths": ["2", "8"]}
 
 
 def open_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.query_params.update(query or {})
-    return at.run()
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, "\n".join(e.message for e in at.exception)
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    return open_lesson("dimensions", query, timeout=180)
 
 
 def number(text: str) -> float:
     return float(re.sub(r"[^\d.]", "", text.split(" of ")[0]))
 
 
-def warnings(at: AppTest) -> str:
-    return "\n".join(w.value for w in at.warning)
-
-
 def test_defaults_measure_every_section():
     at = open_page()
-    ok(at)
     assert at.title[0].value == "What changes as the dimension grows"
     # distances: spread in 1,000 dimensions near √(0.35/1000) ≈ 0.019, contrast a few percent
     assert abs(float(metric(at, "Spread in d = 1,000")) - math.sqrt(0.35 / 1000)) < 0.003
@@ -59,8 +42,8 @@ def test_defaults_measure_every_section():
     # the network: some searches reach zero gradient, and a saddle is sliced
     reached = metric(at, "Reached zero gradient")
     assert 0 < number(reached) <= 64 and reached.endswith("of 64")
-    true = float(metric(at, "True share of downhill directions").rstrip("%"))
-    seen = float(metric(at, "Random directions that go down").rstrip("%"))
+    true = percent(at, "True share of downhill directions")
+    seen = percent(at, "Random directions that go down")
     assert true > 10 * max(seen, 0.1)
     # widths: a table with one row per width and the box shrinking from 2 to 8 units
     table = at.dataframe[0].value
@@ -72,16 +55,16 @@ def test_defaults_measure_every_section():
 
 def test_every_scene_renders():
     at = open_page(LIGHT)
-    ok(at)
     scenes = [b for b in at.button if b.key and b.key.startswith("_ui_dm_scene_")]
     assert len(scenes) == 6
     for i in range(len(scenes)):
-        at.button(key=f"_ui_dm_scene_{i}").click().run()
-        ok(at)
-        assert not warnings(at), warnings(at)
+        at.button(key=f"_ui_dm_scene_{i}").click()
+        run(at)
+        assert not texts(at.warning), texts(at.warning)
     # the last scene: widths 1 … 32
     assert list(at.dataframe[0].value["width"]) == [1, 2, 4, 8, 16, 32]
-    at.button(key="_ui_dm_scene_3").click().run()  # 3¹⁰ critical points
+    at.button(key="_ui_dm_scene_3").click()  # 3¹⁰ critical points
+    run(at)
     assert metric(at, "Critical points") == "59,049"
     assert metric(at, "Minima") == "1,024"
 
@@ -92,8 +75,7 @@ def test_largest_settings_run_or_explain_the_budget():
                     "dm_values": "100", "dm_cp_hidden": "12", "dm_cp_starts": "256",
                     "dm_cp_iters": "400", "dm_ws_restarts": "64", "dm_ws_steps": "1600",
                     "dm_ws_widths": ["16", "24", "32"]})
-    ok(at)
-    text = warnings(at)
+    text = texts(at.warning)
     assert text.count("too large to run here") == 4, text  # distances, matrices, search, widths
     assert metric(at, "Critical points") == f"{3 ** 12:,}"
     assert metric(at, "Minima") == f"{2 ** 12:,}"
@@ -104,13 +86,12 @@ def test_tampered_links_fall_back_to_defaults():
     at = open_page({**LIGHT, "dm_st_d": "99", "dm_dmax": "7", "dm_points": "-5",
                     "dm_seed": "1e309", "dm_cp_data": "nonsense", "dm_values": "abc",
                     "dm_saddle": "123456"})
-    ok(at)
     assert metric(at, "Critical points") == "6,561"  # d back to 8
     assert metric(at, "Grid points") == "1.0 × 10¹⁰⁰"
 
 
 def test_no_width_chosen_says_so():
     at = open_page(LIGHT)
-    at.multiselect(key="dm_ws_widths").set_value([]).run()
-    ok(at)
+    at.multiselect(key="dm_ws_widths").set_value([])
+    run(at)
     assert any("Choose at least one width" in i.value for i in at.info)

@@ -3,50 +3,24 @@ optimiser, every lesson scene, controls at their extremes (run or refuse in plai
 tampered links — checking what the page shows; and the page's own summaries (ui.network_views):
 barrier height, dips, shuffled hidden units, the decision-boundary contour, shared bands."""
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from page_kit import metric, open_lesson, percent, run, texts
 from streamlit.testing.v1 import AppTest
 
 from core import data, landscape, networks, optimizers
 from ui import network_views as views
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "network_landscape.py")
 #: A tiny network and coarse grids: what a test is not about stays cheap.
 LIGHT = {"nl_steps": "100", "nl_points": "50", "nl_width": "4", "nl_depth": "1",
          "nl_grid": "21", "nl_cmp_layers": "1", "nl_cmp_widths": ["2", "8"],
          "nl_cmp_depth": "2", "nl_cmp_width": "4"}
 
 
-def failure(at: AppTest) -> str:
-    return "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, failure(at)
-    return at
-
-
 def open_page(query: dict | None = None, light: bool = True) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.query_params.update({**(LIGHT if light else {}), **(query or {})})
-    return run(at)
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def percent(at: AppTest, label: str) -> float:
-    return float(metric(at, label).rstrip("%"))
-
-
-def texts(elements) -> str:
-    return " ".join(str(e.value) for e in elements)
+    return open_lesson("network_landscape", {**(LIGHT if light else {}), **(query or {})})
 
 
 def headers(at: AppTest) -> list[str]:

@@ -8,35 +8,18 @@ under a minute on a busy machine; the page's own defaults are exercised once.
 import math
 
 import pytest
-from conftest import ROOT
+from page_kit import metric, open_lesson, run, texts
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from core import practice
 
-PAGE = str(ROOT / "pages" / "practice.py")
 LIGHT = {"pr_rc_steps": "100", "pr_rc_restarts": "4", "pr_sw_steps": "100",
          "pr_sw_restarts": "4", "pr_sw_count": "4", "pr_steps": "100", "pr_restarts": "4"}
 
 
-def failure(at: AppTest) -> str:
-    return "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, failure(at)
-    return at
-
-
 def open_page(query: dict | None = None, light: bool = True) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.query_params.update({**(LIGHT if light else {}), **(query or {})})
-    return run(at)
-
-
-def metric(at: AppTest, start: str) -> str:
-    return next(m.value for m in at.metric if m.label.startswith(start))
+    return open_lesson("practice", {**(LIGHT if light else {}), **(query or {})})
 
 
 def outcomes(at: AppTest) -> dict[str, dict]:
@@ -67,7 +50,7 @@ def test_defaults_show_the_recipe_winning_the_sweep_window_and_the_baseline():
     assert not problems(at)
     assert metric(at, "Hard: restarts reaching loss 0.1") == "0%"
     assert metric(at, "Recipe: restarts reaching loss 0.1") == "100%"
-    markdown = " ".join(m.value for m in at.markdown)
+    markdown = texts(at.markdown)
     assert "median loss ends at **0.693**" in markdown  # the plateau at ln 2
     lo, hi = (float(v) for v in metric(at, "Best range of learning rates").split(" to "))
     assert 0.1 < lo <= hi < 10

@@ -5,61 +5,33 @@ Most tests open the page through a link with small settings (SMALL), so that the
 well under a minute on a busy machine; the page's own defaults are exercised once.
 """
 import pytest
-from conftest import ROOT
+from page_kit import metric, open_lesson, percent, run, texts
+from page_kit import surface_option as surface
 from streamlit.testing.v1 import AppTest
 
 from core import optimizers, surfaces
 
-PAGE = str(ROOT / "pages" / "restarts.py")
 SMALL = {"rs_grid": "20", "rs_samples": "1", "rs_steps": "100", "rs_n": "50",
          "rs_restarts": "4", "rs_net_steps": "100"}
 
 
-def surface(key: str) -> str:
-    """A surface as a link carries it: select boxes put the label they show in the URL."""
-    if key == "custom":
-        return "Type your own formula"
-    s = surfaces.get(key)
-    return f"{s.label} — {s.group}"
-
-
-def failure(at: AppTest) -> str:
-    return "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, failure(at)
-    return at
-
-
 def open_page(query: dict | None = None, small: bool = True) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.query_params.update({**(SMALL if small else {}), **(query or {})})
-    return run(at)
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def texts(elements) -> str:
-    return " ".join(str(e.value) for e in elements)
+    return open_lesson("restarts", {**(SMALL if small else {}), **(query or {})})
 
 
 def test_defaults_show_six_hump_camel_and_the_xor_network():
     at = open_page(small=False)
     assert not at.error and not at.warning
     assert at.selectbox(key="rs_surface").value == "six_hump_camel"
-    share = float(metric(at, "Starts that reach a global minimum").rstrip("%"))
+    share = percent(at, "Starts that reach a global minimum")
     assert 55 < share < 65  # two global minima of six, about 60% of the starts
     assert metric(at, "Known minima") == "6"
-    p = float(metric(at, "Single-run success rate p").rstrip("%")) / 100
+    p = percent(at, "Single-run success rate p") / 100
     assert 0.5 < p < 0.7
     assert metric(at, "Restarts for a 95% chance") == "4"  # 1 − 0.4⁴ > 95% > 1 − 0.4³
-    assert float(metric(at, "Success, with noise").rstrip("%")) > 100 * p  # noise helps here
+    assert percent(at, "Success, with noise") > 100 * p  # noise helps here
     assert metric(at, "Weights per network") == "9"  # 2-2-1
-    stalled = float(metric(at, "Stalled restarts").rstrip("%"))
+    stalled = percent(at, "Stalled restarts")
     assert 10 < stalled < 50
     assert "Hamey (1998)" in texts(at.info)
     assert len(at.get("vega_lite_chart")) >= 8
@@ -149,10 +121,10 @@ def test_tampered_link_falls_back_to_defaults():
 def test_good_enough_threshold_moves_runs_between_groups():
     at = open_page({"rs_surface": surface("rastrigin"), "rs_lr": "0.002", "rs_n": "200",
                     "rs_within": "1"})
-    tight = float(metric(at, "Good enough").rstrip("%"))
+    tight = percent(at, "Good enough")
     at.slider(key="rs_within").set_value(50)
     run(at)
-    loose = float(metric(at, "Good enough").rstrip("%"))
+    loose = percent(at, "Good enough")
     assert tight < loose
 
 

@@ -1,23 +1,16 @@
 """The saddles page in AppTest: defaults, every lesson scene, controls at their extremes, tampered
 links and bad formulas — checking what the page shows, not only that it ran."""
 import re
-from pathlib import Path
 
 import pytest
+from page_kit import metric, open_lesson, run, texts
+from page_kit import surface_option as surface
 from streamlit.testing.v1 import AppTest
 
-from core import optimizers, surfaces
+from core import optimizers
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "saddles.py")
 #: Light settings for the sections a test is not about (the page's defaults are heavier).
 LIGHT = {"sd_m_steps": "500", "sd_net_steps": "200", "sd_net_restarts": "1"}
-
-
-def surface(key: str) -> str:
-    """A surface as the address bar holds it: the picker's label."""
-    s = surfaces.get(key)
-    return f"{s.label} — {s.group}"
 
 
 def labels(*names: str) -> list[str]:
@@ -25,13 +18,7 @@ def labels(*names: str) -> list[str]:
 
 
 def open_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.query_params.update(query or {})
-    return at.run()
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, "\n".join(e.message for e in at.exception)
+    return open_lesson("saddles", query)
 
 
 def table(at: AppTest) -> dict[str, dict[str, str]]:
@@ -40,17 +27,8 @@ def table(at: AppTest) -> dict[str, dict[str, str]]:
     return {row["run"]: row for row in df.to_dict("records")}
 
 
-def markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
-
-
-def metric(at: AppTest, start: str) -> str:
-    return next(m.value for m in at.metric if m.label.startswith(start))
-
-
 def test_defaults_measure_the_log_law_newton_stays_and_the_network_plateaus():
     at = open_page()
-    ok(at)
     outcome = table(at)
     assert set(outcome) == {"Gradient descent", "Momentum", "Adam", "Newton", "Saddle-free Newton"}
     assert outcome["Newton"]["from ε = 1e-06"].startswith("stuck on the saddle")
@@ -59,7 +37,7 @@ def test_defaults_measure_the_log_law_newton_stays_and_the_network_plateaus():
                for row in outcome.values())
     # x² − y², lr 0.05: ln 10 / ln 1.1 = 24.2 steps per decade, measured from the ε sweep
     found = re.search(r"Gradient descent\*\*: measured \*\*([\d.]+)\*\*.*?\*\*([\d.]+)\*\*",
-                      markdown(at))
+                      texts(at.markdown))
     assert found and abs(float(found[1]) - 24.2) < 0.3 and found[2] == "24.2"
     assert 0.28 < float(metric(at, "Monkey saddle: steps grow")) < 0.4
     small, large = (metric(at, f"Initial scale {s}") for s in ("0.05", "0.5"))
@@ -70,8 +48,8 @@ def test_defaults_measure_the_log_law_newton_stays_and_the_network_plateaus():
 @pytest.mark.parametrize("scene", range(6))
 def test_every_scene_renders(scene):
     at = open_page(LIGHT)
-    at.button(key=f"_ui_sd_scene_{scene}").click().run()
-    ok(at)
+    at.button(key=f"_ui_sd_scene_{scene}").click()
+    run(at)
     if scene == 4:  # the plateau surface has no saddle: runs start from a chosen point
         assert any("No saddle was found" in i.value for i in at.info)
         return
@@ -88,7 +66,6 @@ def test_every_scene_renders(scene):
 
 def test_a_surface_without_a_saddle_runs_from_a_chosen_start():
     at = open_page({**LIGHT, "sd_surface": surface("plateau"), "sd_steps": "300"})
-    ok(at)
     assert any("No saddle was found" in i.value for i in at.info)
     assert at.number_input(key="sd_x0").value == pytest.approx(3.8)
 
@@ -106,7 +83,6 @@ def test_controls_at_their_extremes_run_or_say_why_not():
                     "sd_net_depth": "4", "sd_net_width": "6", "sd_net_steps": "2500",
                     "sd_net_restarts": "8", "sd_net_small": "0.01", "sd_net_large": "1.0",
                     "sd_net_rate": "3.0"})
-    ok(at)
     problems = [w.value for w in at.warning] + [e.value for e in at.error]
     assert all("too large" in p or "diverged" in p for p in problems), problems
     assert len(table(at)) == 7  # six optimisers and the noisy run
@@ -116,18 +92,16 @@ def test_tampered_links_fall_back_to_defaults():
     at = open_page({**LIGHT, "sd_eps": "zzz", "sd_steps": "-1", "sd_surface": "nope",
                     "sd_saddle": "99", "sd_along": "1e309", "sd_optimizers": ["lbfgs"],
                     "sd_net_depth": "NaN", "sd_m_rate": "", "sd_sigma": "-1"})
-    ok(at)
     assert at.selectbox(key="sd_surface").value == "saddle"
     assert at.select_slider(key="sd_eps").value == pytest.approx(1e-6)
 
 
 def test_a_saddle_can_be_chosen_on_a_surface_with_several():
     at = open_page({**LIGHT, "sd_surface": surface("himmelblau"), "sd_steps": "200"})
-    ok(at)
     box = at.selectbox(key="sd_saddle")
     assert len(box.options) == 4 and box.value == 0
-    box.set_value(3).run()
-    ok(at)
+    box.set_value(3)
+    run(at)
     assert "(-0.128, -1.954)" in at.selectbox(key="sd_saddle").options[3]
     outcome = table(at)
     assert outcome["Gradient descent"]["from ε = 1e-06"].startswith("escaped")
@@ -137,25 +111,23 @@ def test_a_saddle_can_be_chosen_on_a_surface_with_several():
 def test_bad_formulas_say_what_is_wrong():
     at = open_page({**LIGHT, "sd_surface": "Type your own formula", "sd_formula": "x ** (",
                     "sd_steps": "200"})
-    ok(at)
     assert at.error, "a broken formula shows its error"
     at = open_page({**LIGHT, "sd_surface": "Type your own formula", "sd_formula": "sqrt(x) - y**2",
                     "sd_steps": "200"})
-    ok(at)
     assert any("No saddle was found" in i.value for i in at.info)
 
 
 def test_the_prediction_is_checked_against_a_measurement():
     at = open_page(LIGHT)
-    at.radio(key="sd_guess").set_value("about twice as many").run()
-    at.button(key="_ui_sd_commit").click().run()
-    ok(at)
+    at.radio(key="sd_guess").set_value("about twice as many")
+    run(at)
+    at.button(key="_ui_sd_commit").click()
+    run(at)
     shown = [s.value for s in at.success]
     assert shown and re.search(r"Measured: 19\d steps", shown[0])
 
 
 def test_presentation_mode_folds_settings_and_sections():
     at = open_page({**LIGHT, "present": "true"})
-    ok(at)
     titles = [e.label for e in at.expander]
     assert "Paths near the saddle" in titles and "Steps to escape against the push ε" in titles

@@ -61,6 +61,13 @@ def controls(label: str = "Settings"):
     return st.expander(label, expanded=not is_present(), icon=":material/tune:")
 
 
+def glossary(words: str) -> None:
+    """The page's terms, each defined once: open normally, folded away in presentation mode."""
+    with st.expander("Words used on this page", icon=":material/menu_book:",
+                     expanded=not is_present()):
+        st.markdown(words)
+
+
 @contextmanager
 def section(title: str) -> Iterator[None]:
     """One part of a page (a chart and its notes). Normally a headed block; in presentation

@@ -1,6 +1,8 @@
 """Shared browser-test kit: start the real server, find Debian's Chromium (skip without it,
-except in CI, where it is an error), wait until a page is drawn, take a full-page screenshot."""
+except in CI, where it is an error), open a page of the app, wait until it is drawn, check it
+shows no exception or JavaScript error, reload its link, read a metric, take a screenshot."""
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -9,6 +11,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -19,7 +22,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", "--disable-quic"]
 START_TIMEOUT_S = 120   # server start: torch and streamlit imports on two shared cores
-PAGE_TIMEOUT_MS = 120_000
+PAGE_TIMEOUT_MS = 180_000  # the heaviest lesson's first run, on two shared cores
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 SKELETONS = ('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"], '
              '[data-testid="stAppSkeleton"]')
 CHARTS = '[data-testid="stVegaLiteChart"], [data-testid="stPlotlyChart"]'
@@ -74,17 +78,64 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def wait_until_drawn(page) -> None:
+def wait_until_drawn(page, charts: int = 0) -> None:
     """Wait until the script run has finished, no element is still a loading skeleton (charts
-    and maths load their code lazily), and every chart has drawn its canvas or SVG."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                           timeout=PAGE_TIMEOUT_MS)
+    and maths load their code lazily), there are at least `charts` charts, and every chart has
+    drawn its canvas or SVG."""
+    page.wait_for_selector(IDLE, timeout=PAGE_TIMEOUT_MS)
     page.wait_for_function(
-        f"""() => !document.querySelector('{SKELETONS}')
-                  && [...document.querySelectorAll('{CHARTS}')].every(
-                         c => c.querySelector('canvas, svg.marks, .main-svg'))""",
+        f"""() => {{ const c = [...document.querySelectorAll('{CHARTS}')];
+                    return !document.querySelector('{SKELETONS}') && c.length >= {charts}
+                           && c.every(e => e.querySelector('canvas, svg.marks, .main-svg')); }}""",
         timeout=PAGE_TIMEOUT_MS)
     page.wait_for_load_state("networkidle", timeout=PAGE_TIMEOUT_MS)
+
+
+def goto(page, app_url: str, path: str, query: dict | None = None, charts: int = 0) -> list[str]:
+    """Open the app's page at `path` through a link carrying `query` and wait until it is drawn.
+    Returns the list the page's uncaught JavaScript errors are collected in from now on."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    link = f"{app_url}/{path}" + (f"?{urlencode(query, doseq=True)}" if query else "")
+    page.goto(link, timeout=PAGE_TIMEOUT_MS)
+    wait_until_drawn(page, charts)
+    return errors
+
+
+def scene(page, name: str, link: str) -> None:
+    """Click the lesson-scene button `name`; wait until the address bar matches the regular
+    expression `link` and the rerun is drawn."""
+    page.get_by_role("button", name=name).click()
+    page.wait_for_url(re.compile(link), timeout=PAGE_TIMEOUT_MS)
+    wait_until_drawn(page)
+
+
+def reload(page) -> None:
+    """Open the address bar's link in a fresh load, as a student who was sent it would."""
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared, timeout=PAGE_TIMEOUT_MS)
+    wait_until_drawn(page)
+
+
+def no_exception(page) -> None:
+    boxes = page.locator('[data-testid="stException"]')
+    assert boxes.count() == 0, boxes.first.inner_text()
+
+
+def no_errors(page, errors: list[str]) -> None:
+    """No exception box on the page and no uncaught JavaScript error so far."""
+    no_exception(page)
+    assert not errors, errors
+
+
+def metric(page, label: str):
+    """The metric box whose text holds `label` (value and delta included)."""
+    return page.locator('[data-testid="stMetric"]', has_text=label).first
+
+
+def metric_value(page, label: str) -> str:
+    return metric(page, label).locator('[data-testid="stMetricValue"]').inner_text()
 
 
 def screenshot(page, path: Path) -> None:

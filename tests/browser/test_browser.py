@@ -8,8 +8,8 @@ Needs Debian's chromium (scripts/test.sh installs it); skipped without it, excep
 from pathlib import Path
 
 import pytest
+from browser_kit import DRAWN, SHOTS, goto, no_errors, screenshot
 
-from browser_kit import DRAWN, PAGE_TIMEOUT_MS, SHOTS, screenshot, wait_until_drawn
 from lessons import HOME, LESSONS
 
 PAGES = [HOME, *LESSONS]
@@ -17,14 +17,9 @@ PAGES = [HOME, *LESSONS]
 
 @pytest.mark.parametrize("entry", PAGES, ids=[p.file for p in PAGES])
 def test_page_draws_in_chromium(entry, app_url, page):
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{app_url}/{entry.url}", timeout=PAGE_TIMEOUT_MS)
-    wait_until_drawn(page)
+    errors = goto(page, app_url, entry.url)
     screenshot(page, SHOTS / f"{Path(entry.file).stem}.png")
-    exceptions = page.locator('[data-testid="stException"]')
-    assert exceptions.count() == 0, exceptions.first.inner_text()
     assert page.locator('[data-testid="stHeading"], [data-testid="stMarkdown"]').count() > 0
     if entry in LESSONS:
         assert page.locator(DRAWN).count() > 0, "a lesson draws at least one chart"
-    assert not errors, errors
+    no_errors(page, errors)

@@ -6,25 +6,19 @@ Uses the shared fixtures `app_url` (base URL of a running `streamlit run app.py`
 (a fresh Chromium page).
 """
 import pytest
-from browser_kit import PAGE_TIMEOUT_MS as TIMEOUT
-from browser_kit import SHOTS, screenshot, wait_until_drawn
+from browser_kit import (IDLE, PAGE_TIMEOUT_MS, SHOTS, goto, no_errors, screenshot,
+                         wait_until_drawn)
 from playwright.sync_api import expect
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 BOARD = '[data-testid="stVegaLiteChart"]:has(input[type="range"])'  # the map with the scrubber
 PLAY = '[data-testid="stPlotlyChart"]:has(.updatemenu-button)'
 
 
 @pytest.fixture
 def lesson(app_url, page):
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{app_url}/convex", timeout=TIMEOUT)
-    wait_until_drawn(page)
+    errors = goto(page, app_url, "convex")
     yield page
-    boxes = page.locator('[data-testid="stException"]')
-    assert boxes.count() == 0, boxes.first.inner_text()
-    assert not errors, errors
+    no_errors(page, errors)
 
 
 def test_click_on_the_map_sets_the_start_point(lesson):
@@ -36,7 +30,7 @@ def test_click_on_the_map_sets_the_start_point(lesson):
     box = board.locator("canvas").bounding_box()
     # a quarter across, halfway down: inside the plot, left of the origin of Himmelblau's map
     page.mouse.click(box["x"] + 0.25 * box["width"], box["y"] + 0.5 * box["height"])
-    expect(start_x).not_to_have_value(before[0], timeout=TIMEOUT)
+    expect(start_x).not_to_have_value(before[0], timeout=PAGE_TIMEOUT_MS)
     wait_until_drawn(page)
     x, y = float(start_x.input_value()), float(start_y.input_value())
     assert (str(x), str(y)) != before and -5 <= x < 0 and -5 <= y <= 5

@@ -5,32 +5,14 @@ bar, and the shared link restores it.
 Uses the fixtures `app_url` (base URL of a running `streamlit run app.py`) and `page` (a fresh
 Playwright page) from tests/browser/conftest.py.
 """
-import re
-
-from browser_kit import SHOTS, screenshot, wait_until_drawn
+from browser_kit import SHOTS, goto, metric_value, no_errors, reload, scene, screenshot
 from playwright.sync_api import expect
 
-URL_PATH = "network-landscape"
-TIMEOUT_MS = 180_000
 CHARTS = '[data-testid="stVegaLiteChart"]'
 
 
-def no_errors(page, errors) -> None:
-    exceptions = page.locator('[data-testid="stException"]')
-    assert exceptions.count() == 0, exceptions.first.inner_text()
-    assert not errors, errors
-
-
-def metric_value(page, label: str) -> str:
-    box = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return box.locator('[data-testid="stMetricValue"]').inner_text()
-
-
 def test_the_page_draws_every_chart(app_url, page):
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{app_url}/{URL_PATH}", timeout=TIMEOUT_MS)
-    wait_until_drawn(page)
+    errors = goto(page, app_url, "network-landscape")
     no_errors(page, errors)
     expect(page.get_by_role("heading", name="A real network's landscape")).to_be_visible()
     # two decision boundaries, the loss curves, two line charts, two slices, two compared
@@ -44,21 +26,13 @@ def test_the_page_draws_every_chart(app_url, page):
 
 
 def test_a_scene_reruns_and_its_link_restores_it(app_url, page):
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{app_url}/{URL_PATH}", timeout=TIMEOUT_MS)
-    wait_until_drawn(page)
-    page.get_by_role("button", name="XOR: two solutions, a barrier between").click()
-    page.wait_for_url(re.compile(r"nl_data=XOR"), timeout=TIMEOUT_MS)
-    wait_until_drawn(page)
+    errors = goto(page, app_url, "network-landscape")
+    scene(page, "XOR: two solutions, a barrier between", r"nl_data=XOR")
     no_errors(page, errors)
     expect(page.get_by_text("17 weights", exact=True)).to_be_visible()
     barrier = float(metric_value(page, "Barrier between run A and run B"))
     assert barrier > 0.1
-    shared = page.url
-    page.goto("about:blank")
-    page.goto(shared, timeout=TIMEOUT_MS)
-    wait_until_drawn(page)
+    reload(page)
     no_errors(page, errors)
     assert "nl_width=4" in page.url and "nl_depth=1" in page.url
     assert float(metric_value(page, "Barrier between run A and run B")) == barrier

@@ -5,38 +5,19 @@ exception or JavaScript error and lands in the address bar, and the link then re
 Uses the `app_url` (a running `streamlit run app.py`) and `page` (a fresh Chromium page)
 fixtures. Light settings come in through the link, as a shared link would carry them.
 """
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
+from browser_kit import (PAGE_TIMEOUT_MS, goto, metric_value, no_errors, no_exception, reload,
+                         wait_until_drawn)
 
-URL_PATH = "practice"
-TIMEOUT_MS = 180_000
 LIGHT = {"pr_rc_steps": "100", "pr_rc_restarts": "4", "pr_sw_steps": "100",
          "pr_sw_restarts": "4", "pr_sw_count": "4", "pr_steps": "100", "pr_restarts": "4"}
 CHARTS = '[data-testid="stVegaLiteChart"]'
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def settle(page) -> None:
-    """Wait until no script runs and every Vega chart has drawn itself."""
-    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        f"""() => {{ const c = [...document.querySelectorAll('{CHARTS}')];
-                     return c.length > 0 && c.every(e => e.querySelector('canvas, svg.marks')); }}""",
-        timeout=TIMEOUT_MS)
 
 
 def open_lesson(page, app_url: str, **query) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{app_url}/{URL_PATH}?{urlencode({**LIGHT, **query})}", timeout=TIMEOUT_MS)
-    settle(page)
-    return errors
-
-
-def no_exception(page) -> None:
-    boxes = page.locator('[data-testid="stException"]')
-    assert boxes.count() == 0, boxes.first.inner_text()
+    return goto(page, app_url, "practice", {**LIGHT, **query})
 
 
 def query(page) -> dict[str, list[str]]:
@@ -49,8 +30,8 @@ def changed(page, key: str, action) -> None:
     action()
     page.wait_for_function(
         f"""(b) => JSON.stringify(new URLSearchParams(location.search).getAll('{key}'))
-                   !== JSON.stringify(b)""", arg=before or [], timeout=TIMEOUT_MS)
-    settle(page)
+                   !== JSON.stringify(b)""", arg=before or [], timeout=PAGE_TIMEOUT_MS)
+    wait_until_drawn(page)
     no_exception(page)
 
 
@@ -94,27 +75,21 @@ def operate(page, steps) -> set[str]:
     return {key for key, _ in steps}
 
 
-def restores(page, app_url: str, keys: set[str], errors: list[str]) -> None:
+def restores(page, keys: set[str], errors: list[str]) -> None:
     """Open the address bar's link in a fresh load: every changed control is still there."""
-    shared = page.url
-    page.goto("about:blank")
-    page.goto(shared, timeout=TIMEOUT_MS)
-    settle(page)
-    no_exception(page)
+    reload(page)
     assert keys <= set(query(page)), keys - set(query(page))
-    assert not errors, errors
+    no_errors(page, errors)
 
 
 def test_the_page_draws_every_chart_and_marks_diverged_runs(page, app_url):
     errors = open_lesson(page, app_url, pr_sw_count="8", pr_sw_steps="200")
-    no_exception(page)
     assert page.get_by_role("heading", name="What makes training work in practice").count() == 1
     assert page.locator(CHARTS).count() == 4
-    diverged = page.locator('[data-testid="stMetric"]', has_text="Diverged restarts")
-    assert diverged.locator('[data-testid="stMetricValue"]').inner_text().endswith("of 32")
+    assert metric_value(page, "Diverged restarts").endswith("of 32")
     assert page.get_by_text("Crosses along the top mark learning rates").count() == 1
     assert page.get_by_text("Ioffe, S., & Szegedy, C. (2015)").count() == 1
-    assert not errors, errors
+    no_errors(page, errors)
 
 
 def test_every_control_of_the_recipe(page, app_url):
@@ -133,7 +108,7 @@ def test_every_control_of_the_recipe(page, app_url):
         ("pr_rc_seed", type_in(area, "Seed", "3")),
     ])
     assert page.locator(CHARTS).count() == 4
-    restores(page, app_url, keys, errors)
+    restores(page, keys, errors)
 
 
 def test_every_control_of_the_sweep(page, app_url):
@@ -152,7 +127,7 @@ def test_every_control_of_the_sweep(page, app_url):
         ("pr_sw_seed", type_in(area, "Seed", "7")),
     ])
     assert query(page)["pr_sw_opt"] == ["Adam"]
-    restores(page, app_url, keys, errors)
+    restores(page, keys, errors)
 
 
 @pytest.mark.parametrize("choice", ["Optimiser", "Skip connections"])
@@ -185,7 +160,7 @@ def test_every_control_of_the_comparison(page, app_url, choice):
     keys = operate(page, steps)
     table = page.locator('[data-testid="stDataFrame"]').first
     assert table.is_visible()
-    restores(page, app_url, keys | {"pr_choice"}, errors)
+    restores(page, keys | {"pr_choice"}, errors)
 
 
 def test_scenes_presentation_and_prediction(page, app_url):
@@ -195,8 +170,8 @@ def test_scenes_presentation_and_prediction(page, app_url):
     predict = page.locator('[data-testid="stRadio"]', has_text="still about 0.69").first
     predict.locator("label", has_text="still about 0.69").click()
     page.get_by_role("button", name="Commit my guess").click()
-    page.get_by_text("Measured: 0.69", exact=False).wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Measured: 0.69", exact=False).wait_for(timeout=PAGE_TIMEOUT_MS)
     changed(page, "present", click(page.get_by_text("Presentation mode", exact=True)))
     assert page.locator('[data-testid="stExpander"]',
                         has_text="Hard setting against the recipe").count() == 1
-    assert not errors, errors
+    no_errors(page, errors)
