@@ -247,7 +247,7 @@ SCENES = {
                                                                    "adam": 0.1}),
     "Rastrigin traps gradient descent": _scene("rastrigin", (3.2, -2.1),
                                                {"sgd": 0.00178, "momentum": 0.00178,
-                                                "adagrad": 1.0}),
+                                                "adagrad": 1.02}),
     "Deep linear: saddle at the origin": _scene("deep_linear_2w", (1.5, -1.499),
                                                 {"sgd": 0.0562}),
     "Too big a step": _scene("bowl", (-2.5, 2.0), {"sgd": 1.78, "momentum": 0.1}, 100),

@@ -461,6 +461,11 @@ def _slice_section(s: dict, df: pd.DataFrame) -> None:
         options = [int(i) for i in saddles["start"]]
         labels = {int(r.start): _saddle_label(r) for r in saddles.itertuples()}
         richest = int(np.argmax(saddles["downhill"].to_numpy()))  # first of the most downhill
+        # A new search finds other saddles: choose afresh (a link's choice stands on first load).
+        seen, key = f"_{P}_saddle_options", f"{P}_saddle"
+        if st.session_state.get(seen, options) != options:
+            st.session_state[key] = options[richest]
+        st.session_state[seen] = options
         start = st.selectbox("Saddle", options, index=richest, format_func=labels.get,
                              key=f"{P}_saddle", bind="query-params",
                              help="The distinct saddles found above, lowest loss first; the one "

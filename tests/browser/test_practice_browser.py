@@ -8,6 +8,7 @@ fixtures. Light settings come in through the link, as a shared link would carry 
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 from browser_kit import (PAGE_TIMEOUT_MS, goto, metric_value, no_errors, no_exception, reload,
                          wait_until_drawn)
 
@@ -172,6 +173,7 @@ def test_scenes_presentation_and_prediction(page, app_url):
     page.get_by_role("button", name="Commit my guess").click()
     page.get_by_text("Measured: 0.69", exact=False).wait_for(timeout=PAGE_TIMEOUT_MS)
     changed(page, "present", click(page.get_by_text("Presentation mode", exact=True)))
-    assert page.locator('[data-testid="stExpander"]',
-                        has_text="Hard setting against the recipe").count() == 1
+    # the rerun may start just after the address bar changes: wait for its result
+    expect(page.locator('[data-testid="stExpander"]', has_text="Hard setting against the recipe")
+           ).to_have_count(1, timeout=PAGE_TIMEOUT_MS)
     no_errors(page, errors)
