@@ -16,23 +16,23 @@ class Entry(NamedTuple):
     blurb: str = ""  # one sentence for Home: the question the lesson answers
 
 
-HOME = Entry("pages/home.py", "Home", ":material/home:", "")
+HOME = Entry("lesson_pages/home.py", "Home", ":material/home:", "")
 
 #: Lesson pages in the order a class meets them.
 LESSONS: list[Entry] = [
-    Entry("pages/convex.py", "Convex or not", ":material/landscape:", "convex",
+    Entry("lesson_pages/convex.py", "Convex or not", ":material/landscape:", "convex",
           "Why a bowl is easy and a landscape of hills and valleys is not."),
-    Entry("pages/restarts.py", "Local minima and restarts", ":material/restart_alt:", "restarts",
+    Entry("lesson_pages/restarts.py", "Local minima and restarts", ":material/restart_alt:", "restarts",
           "Where you end up depends on where you start: basins, restarts and noise."),
-    Entry("pages/saddles.py", "Saddle points and flat regions", ":material/trending_flat:",
+    Entry("lesson_pages/saddles.py", "Saddle points and flat regions", ":material/trending_flat:",
           "saddles", "Why a zero gradient is not always a minimum, and how optimisers get away."),
-    Entry("pages/dimensions.py", "What changes with dimension", ":material/scatter_plot:",
+    Entry("lesson_pages/dimensions.py", "What changes with dimension", ":material/scatter_plot:",
           "dimensions",
           "Why high-dimensional landscapes are full of saddles, and why grids and 2-D pictures fail."),
-    Entry("pages/network_landscape.py", "A real network's landscape", ":material/hub:",
+    Entry("lesson_pages/network_landscape.py", "A real network's landscape", ":material/hub:",
           "network-landscape",
           "What lines and slices through a trained network's weights show, and what they cannot."),
-    Entry("pages/practice.py", "What makes training work", ":material/tune:", "practice",
+    Entry("lesson_pages/practice.py", "What makes training work", ":material/tune:", "practice",
           "Learning rate, initialisation, units, optimiser, skips and batch size, tried on "
           "many restarts."),
 ]

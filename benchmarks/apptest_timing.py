@@ -36,7 +36,7 @@ def clock(fn) -> float:
 
 
 def open_page(name: str, timeout: float = 300) -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=timeout)
+    return AppTest.from_file(str(ROOT / "lesson_pages" / f"{name}.py"), default_timeout=timeout)
 
 
 def timed(at: AppTest) -> float:

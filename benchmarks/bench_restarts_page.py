@@ -90,7 +90,7 @@ def page(repeat: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     print("\n4. The page in AppTest (whole script per run)")
-    at = AppTest.from_file(str(ROOT / "pages" / "restarts.py"), default_timeout=600)
+    at = AppTest.from_file(str(ROOT / "lesson_pages" / "restarts.py"), default_timeout=600)
     w, c = time.perf_counter(), time.process_time()
     at.run()
     line("first run, every section a miss (includes imports)", time.perf_counter() - w,

@@ -2,18 +2,18 @@
 
 Starts `streamlit run app.py` as it is hosted (headless, no file watcher: .streamlit/config.toml)
 and drives N concurrent sessions at it — no browsers, so the figures measure the server. Each
-student opens every page of lessons.py in turn; on a lesson page they follow the instructor
-through its first lesson scenes (the same clicks for the whole class: cache hits after the first
-student), then change the page's seeds to values of their own (cache misses). Between two actions
-a student looks at the page for a few seconds (--think). A rerun is timed from the BackMsg that
-asks for it to the ForwardMsg that says the script finished; a widget inside an st.fragment
-reruns only its fragment, as in the browser.
+student opens every page of lessons.py (or those given with --pages) in turn; on a lesson page
+they follow the instructor through its first lesson scenes (the same clicks for the whole class:
+cache hits after the first student), then change the page's seeds to values of their own (cache
+misses). Between two actions a student looks at the page for a few seconds (--think). A rerun
+is timed from the BackMsg that asks for it to the ForwardMsg that says the script finished; a
+widget inside an st.fragment reruns only its fragment, as in the browser.
 
 A request counts as a miss when it is the first, across the class, to ask for its state (page,
 scene clicks, seeds); repeats are hits, including students who asked while the first one's result
 was still being computed (Streamlit's cache makes them wait for that one computation).
 
-Run: python benchmarks/load_class.py [--sessions 30] [--think 5] [--budget 180] [--pages saddles]
+Run: python benchmarks/load_class.py [--sessions 30] [--think 5] [--budget 120] [--pages saddles]
 Prints a table; the README's "Serving a class" section quotes it.
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ from lessons import HOME, LESSONS  # noqa: E402
 PAGES = [HOME, *LESSONS]
 SCENE = re.compile(r"^_ui_(.+)_scene_(\d+)$")  # ui.classroom.scenes' button keys
 SEED = re.compile(r"_seed$")                    # ui.controls.seed_input's keys (number inputs)
-RERUN_TIMEOUT_S = 120  # a rerun slower than this counts as an error
+RERUN_TIMEOUT_S = 60  # a rerun slower than this counts as an error: the student gives up
 DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
 
@@ -55,7 +55,7 @@ class Results:
     miss: list[float] = field(default_factory=list)
     first: float | None = None  # the first rerun asked of the server process (cold imports)
     asked: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (who and where, what)
     seen: set = field(default_factory=set)
     skipped: int = 0  # actions not started because the time budget ran out
     on_page: dict[int, str] = field(default_factory=dict)  # student → the page they are on
@@ -74,17 +74,21 @@ class Widget:
 
 
 class Student:
-    """One browser tab, as the frontend speaks to the server: rerun requests carrying the page,
-    the widgets the user changed and, for a widget inside a fragment, that fragment's id."""
+    """One browser tab, as the frontend speaks to the server: rerun requests carrying the page
+    (its address on the first visit, then the page's hash from the navigation, as a click in
+    the sidebar sends), the widgets the user changed and, for a widget inside a fragment, that
+    fragment's id."""
 
     def __init__(self, ws):
         self.ws = ws
         self.widgets: dict[str, Widget] = {}  # by user key, as last drawn
+        self.pages: dict[str, str] = {}       # page address → page script hash
 
     async def rerun(self, page: str, **values) -> float:
         """Ask for a rerun of `page` with the given widget values (key → value; True clicks a
         button) and wait until it has finished. Returns seconds; raises on an error."""
-        state = ClientState(page_name=page, query_string="")
+        state = ClientState(page_name=page, page_script_hash=self.pages.get(page, ""),
+                            query_string="")
         changed = [self.widgets[k] for k in values]
         for w, value in zip(changed, values.values()):
             proto = state.widget_states.widgets.add(id=w.id)
@@ -113,6 +117,8 @@ class Student:
             kind = fwd.WhichOneof("type")
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 self._note(fwd.delta.new_element, fwd.delta.fragment_id, problems)
+            elif kind == "navigation":
+                self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
             elif kind == "page_not_found":
                 problems.append("page not found")
             elif kind == "script_finished":
@@ -160,7 +166,7 @@ async def one_student(i: int, url: str, args, out: Results, deadline: float) -> 
     except Abandoned:
         pass
     except Exception as exc:  # a broken connection is an error, not a crash of the benchmark
-        out.errors.append(f"student {i}: {type(exc).__name__}: {exc}")
+        out.errors.append((f"student {i}", f"{type(exc).__name__}: {exc}"))
     out.on_page.pop(i, None)
 
 
@@ -188,7 +194,9 @@ async def lesson(s: Student, i: int, page: str, args, out: Results, deadline: fl
         try:
             t = await s.rerun(page, **values)
         except Exception as exc:
-            out.errors.append(f"student {i}, {' > '.join(state)}: {type(exc).__name__}: {exc}")
+            what = "no answer within the time limit" if isinstance(exc, asyncio.TimeoutError) \
+                else f"{type(exc).__name__}: {exc}"
+            out.errors.append((f"student {i}, {' > '.join(state)}", what))
             if isinstance(exc, (asyncio.TimeoutError, websockets.ConnectionClosed)):
                 raise Abandoned from exc
             continue
@@ -282,8 +290,10 @@ def report(args, out: Results, wall: float, cpu: float, now: float, peak: float)
               f"{max(values, default=float('nan')):>9.2f}")
     print(f"errors: {len(out.errors)}; actions left out at the {args.budget:g} s budget: "
           f"{out.skipped}")
-    for e in out.errors[:10]:
-        print("  ", e)
+    kinds = Counter(what[:160] for _, what in out.errors)
+    for what, n in kinds.most_common():
+        where = next(w for w, x in out.errors if x[:160] == what)
+        print(f"   {n} × {what} (first: {where})")
     print(f"server CPU: {cpu:.0f} s for {reruns} reruns = {cpu / max(reruns, 1):.2f} s per rerun "
           f"(mean); server busy {cpu / wall:.0%} of one core")
     rss, where = out.busiest
@@ -301,8 +311,9 @@ def main() -> None:
                         help="mean seconds a student looks at the page between two actions")
     parser.add_argument("--ramp", type=float, default=10.0,
                         help="seconds over which the students arrive")
-    parser.add_argument("--budget", type=float, default=180.0,
-                        help="seconds after which no new action starts")
+    parser.add_argument("--budget", type=float, default=120.0,
+                        help=f"seconds after which no new action starts (a rerun already asked "
+                             f"for may take {RERUN_TIMEOUT_S} s more)")
     parser.add_argument("--pages", type=lambda text: [p.strip() for p in text.split(",")],
                         default=[p.url for p in PAGES],
                         help="page addresses to visit, in order, comma-separated (Home is an "

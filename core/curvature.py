@@ -17,6 +17,7 @@ Field = Callable[[torch.Tensor], torch.Tensor]  # [..., D] → [...], each point
 KINDS = ("bowl-shaped", "saddle-shaped", "dome-shaped", "flat in some direction")
 
 
+@torch.enable_grad()  # also inside a caller's no_grad block
 def gradient(s: Field, xy: torch.Tensor) -> torch.Tensor:
     """∇f at every point: [..., D]."""
     xy = xy.detach().requires_grad_(True)
@@ -26,6 +27,7 @@ def gradient(s: Field, xy: torch.Tensor) -> torch.Tensor:
     return torch.autograd.grad(f.sum(), xy, allow_unused=True, materialize_grads=True)[0]
 
 
+@torch.enable_grad()  # also inside a caller's no_grad block
 def hessian(s: Field, xy: torch.Tensor) -> torch.Tensor:
     """The Hessian at every point: [..., D, D] (D = 2 for a surface; D backward passes, each
     batched over all points, were much faster than torch.func's vmap(hessian) for small D)."""

@@ -208,13 +208,11 @@ PROBE_WORK = 6e4
 
 
 def _hessians(net, X: torch.Tensor, y: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
-    """[B, P, P] Hessians of the loss at each row of W, in float64, as one vmapped call: for a
-    few dozen small networks this was 10-30× faster here than `networks.hessian`'s row loop."""
-    from torch.func import hessian, vmap
-
+    """[B, P, P] Hessians of the loss at each row of W, in float64, all rows in one batched
+    `curvature.hessian` (reverse mode only: torch.func's forward-mode hessian keeps global
+    state, and two sessions computing at once on one server failed with it)."""
     X64, y64 = X.to(torch.float64), y.to(torch.float64)
-    one = lambda w: net.loss(w.unsqueeze(0), X64, y64)[0]  # noqa: E731 — one network's loss
-    return vmap(hessian(one))(W.to(torch.float64))
+    return curvature.hessian(lambda V: net.loss(V, X64, y64), W.to(torch.float64))
 
 
 def net_plateau(dataset: str = "xor", hidden: Sequence[int] = (4, 4), activation: str = "tanh",

@@ -23,8 +23,8 @@ def run(at: AppTest) -> AppTest:
 
 
 def open_lesson(name: str, query: dict | None = None, timeout: float = 120) -> AppTest:
-    """pages/{name}.py opened through a link that carries `query`, run once."""
-    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=timeout)
+    """lesson_pages/{name}.py opened through a link that carries `query`, run once."""
+    at = AppTest.from_file(str(ROOT / "lesson_pages" / f"{name}.py"), default_timeout=timeout)
     at.query_params.update(query or {})
     return run(at)
 

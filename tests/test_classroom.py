@@ -18,7 +18,8 @@ from streamlit.testing.v1 import AppTest
 import warmup
 from lessons import HOME, LESSONS
 from tests import test_app
-from tests.test_app import ROOT, failure, keys
+from tests.page_kit import ROOT, failure
+from tests.test_app import keys
 from ui import classroom
 
 TIMEOUT = 120
