@@ -1,19 +1,31 @@
 """Start-up warm-up: one-time costs of a server process, paid once, off the students' path.
 
-The first `torch.optim` optimiser or `torch.func` transform built in a process imports
-`torch._dynamo` (0.8 s on a quiet machine here, 2-3 s under load). app.py calls `warm()` after
-each page run; the first call starts one background thread per server process that pays these
-costs, and then runs the hooks that lessons add: functions that compute a page's default scene
-through the page's own cached functions, so the class's first visit to each lesson is a cache hit.
+app.py calls `warm()` after each page run; the first call starts one background thread per
+server process. It imports what the first `torch.optim` optimiser or `torch.func` transform
+imports (`torch._dynamo`: 0.8 s on a quiet machine here, 2-3 s under load), then runs each
+lesson's `warm()` (ui/<lesson>_compute.py): its default view and every lesson scene, computed
+through the same cached functions the page calls, so the class's first visit to each lesson and
+each scene the instructor steps through are cache hits (about a minute of CPU in all).
 Started after the page, not before, so that it never competes with the page that triggered it.
+LANDSCAPE_WARM_UP=off in the environment keeps only the torch part (the browser tests' server).
 """
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 
 import streamlit as st
+
+from ui import (
+    convex_compute,
+    dimensions_compute,
+    network_landscape_compute,
+    practice_compute,
+    restarts_compute,
+    saddles_compute,
+)
 
 _LOG = logging.getLogger(__name__)
 
@@ -29,9 +41,10 @@ def _torch() -> None:
     vmap(jacrev(jacrev(lambda v: (v ** 3).sum())))(w.detach())
 
 
-#: Run in order, in one background thread. A lesson appends a function that computes its default
-#: scene (plain arguments into the page's cached functions; no widgets, no st.* output).
-HOOKS: list[Callable[[], object]] = [_torch]
+#: Run in order, in one background thread.
+HOOKS: list[Callable[[], object]] = [
+    _torch, convex_compute.warm, restarts_compute.warm, saddles_compute.warm,
+    dimensions_compute.warm, network_landscape_compute.warm, practice_compute.warm]
 
 
 def _run(hooks: tuple[Callable[[], object], ...]) -> None:
@@ -45,7 +58,8 @@ def _run(hooks: tuple[Callable[[], object], ...]) -> None:
 @st.cache_resource(max_entries=1, show_spinner=False)
 def warm() -> threading.Thread:
     """Start the warm-up thread; cached, so it starts once per server process."""
-    thread = threading.Thread(target=_run, args=(tuple(HOOKS),), name="landscape-warm-up",
+    hooks = HOOKS if os.environ.get("LANDSCAPE_WARM_UP") != "off" else [_torch]
+    thread = threading.Thread(target=_run, args=(tuple(hooks),), name="landscape-warm-up",
                               daemon=True)
     thread.start()
     return thread

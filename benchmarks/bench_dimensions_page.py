@@ -1,6 +1,6 @@
 """How long the dimensions page takes: the first (cold) run, a rerun with every section cached
 (hit), and a rerun after one setting changes in each section (that section recomputes, the rest
-hit); also core.dimensions.warm() and the pieces it is made of.
+hit); also the start-up warm-up (ui.dimensions_compute.warm: the default view and every scene).
 
 Run: python benchmarks/bench_dimensions_page.py [--repeats 3]. Prints seconds per script run in
 AppTest (no browser drawing); each repeat picks a new seed or value, so every "miss" really
@@ -10,7 +10,7 @@ import argparse
 
 from apptest_timing import Change, clock, hits_and_misses, open_page, timed
 
-from core import dimensions as dm
+from ui.dimensions_compute import warm
 
 #: One setting per section whose change makes only that section recompute.
 SECTIONS = {
@@ -31,10 +31,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    print(f"warm(): critical points {clock(dm.network_critical_points):.2f} s, "
-          f"width sweep {clock(dm.width_sweep):.2f} s")
+    print(f"warm(): {clock(warm):.2f} s")
     at = open_page("dimensions")
-    print(f"first run after warm() (imports, rate measurement, the rest): {timed(at):.2f} s")
+    print(f"first run after warm() (imports and cache hits): {timed(at):.2f} s")
     hits_and_misses(at, SECTIONS, args.repeats)
 
 

@@ -45,6 +45,7 @@ PAGES = [HOME, *LESSONS]
 SCENE = re.compile(r"^_ui_(.+)_scene_(\d+)$")  # ui.classroom.scenes' button keys
 SEED = re.compile(r"_seed$")                    # ui.controls.seed_input's keys (number inputs)
 RERUN_TIMEOUT_S = 60  # a rerun slower than this counts as an error: the student gives up
+BUSY = "stayed busy"  # ui.gate.BusyError's message: the server turned the request away
 DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
 
@@ -58,6 +59,7 @@ class Results:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (who and where, what)
     seen: set = field(default_factory=set)
     skipped: int = 0  # actions not started because the time budget ran out
+    turned_away: int = 0  # reruns that showed ui.gate's "server busy, try again" message
     on_page: dict[int, str] = field(default_factory=dict)  # student → the page they are on
     busiest: tuple[float, Counter] = (0.0, Counter())  # highest sampled RSS, where students were
 
@@ -83,6 +85,7 @@ class Student:
         self.ws = ws
         self.widgets: dict[str, Widget] = {}  # by user key, as last drawn
         self.pages: dict[str, str] = {}       # page address → page script hash
+        self.busy = 0                          # "server busy" messages received
 
     async def rerun(self, page: str, **values) -> float:
         """Ask for a rerun of `page` with the given widget values (key → value; True clicks a
@@ -135,6 +138,8 @@ class Student:
         proto = getattr(element, kind)
         if kind == "exception":
             problems.append(f"exception {proto.type}: {proto.message[:200]}")
+        elif kind == "alert" and BUSY in proto.body:
+            self.busy += 1
         elif "id" in proto.DESCRIPTOR.fields_by_name and proto.id.startswith("$$ID-"):
             self.widgets[proto.id.split("-", 2)[2]] = Widget(kind, proto.id, fragment)
 
@@ -191,6 +196,7 @@ async def lesson(s: Student, i: int, page: str, args, out: Results, deadline: fl
         miss, cold = state not in out.seen, out.asked == 0
         out.seen.add(state)
         out.asked += 1
+        busy = s.busy
         try:
             t = await s.rerun(page, **values)
         except Exception as exc:
@@ -200,7 +206,9 @@ async def lesson(s: Student, i: int, page: str, args, out: Results, deadline: fl
             if isinstance(exc, (asyncio.TimeoutError, websockets.ConnectionClosed)):
                 raise Abandoned from exc
             continue
-        if cold:
+        if s.busy > busy:
+            out.turned_away += 1
+        elif cold:
             out.first = t
         else:
             (out.miss if miss else out.hit).append(t)
@@ -288,8 +296,8 @@ def report(args, out: Results, wall: float, cpu: float, now: float, peak: float)
     for name, values in (("cache hit", out.hit), ("cache miss", out.miss)):
         print(f"{name:<12}{len(values):>8}{pct(values, 50):>9.2f}{pct(values, 95):>9.2f}"
               f"{max(values, default=float('nan')):>9.2f}")
-    print(f"errors: {len(out.errors)}; actions left out at the {args.budget:g} s budget: "
-          f"{out.skipped}")
+    print(f"errors: {len(out.errors)}; turned away with \"server busy, try again\": "
+          f"{out.turned_away}; actions left out at the {args.budget:g} s budget: {out.skipped}")
     kinds = Counter(what[:160] for _, what in out.errors)
     for what, n in kinds.most_common():
         where = next(w for w, x in out.errors if x[:160] == what)

@@ -31,7 +31,8 @@ AGE_OF_UNIVERSE_S = 13.8e9 * 365.25 * 86400  # 13.8 billion years (Planck Collab
 
 def _remembered(fn):
     """Keep the last few results of an expensive experiment by its arguments (progress aside),
-    so that `warm()` at server start makes the page's defaults instant. Thread-safe."""
+    so that a later question about the same result (a slice through one of its saddles) does not
+    run it again. Thread-safe."""
     sig = inspect.signature(fn)
     memo: OrderedDict = OrderedDict()
     lock = threading.Lock()
@@ -286,14 +287,16 @@ def check_census(ns: Sequence[int], samples: int) -> None:
                  hint="Use fewer samples or a smaller largest size.")
 
 
-def goe_census(ns: Sequence[int], samples: int, seed: int = 0, progress: Progress = None) -> Census:
-    """`goe_hits` for every n, sharing one budget."""
+def goe_census(ns: Sequence[int], samples: int, seed: int = 0, progress: Progress = None,
+               count: Callable[..., int] = goe_hits) -> Census:
+    """`goe_hits` for every n, sharing one budget; `count` may be a cached goe_hits, so that each
+    size is kept on its own."""
     ns = [int(n) for n in ns]
     check_census(ns, samples)
     hits = []
     for k, n in enumerate(ns):
         step = (lambda f, k=k: progress((k + f) / len(ns))) if progress else None
-        hits.append(goe_hits(n, samples, seed, step))
+        hits.append(count(n, samples, seed, step))
     return Census(np.array(ns), np.array(hits), int(samples))
 
 
@@ -578,7 +581,6 @@ class WidthSweep:
         return q[1] - q[0]
 
 
-@_remembered
 def width_sweep(dataset: str = "xor", points: int = 1000, noise: float = 0.8,
                 widths: tuple = (2, 4, 8, 16), restarts: int = 16, steps: int = 400,
                 lr: float = 0.05, seed: int = 0, progress: Progress = None) -> WidthSweep:
@@ -658,11 +660,3 @@ def slice_planes(cp: CriticalPoints, i: int, grid: int = 41, rise: float = 0.05,
         out[name] = (z.numpy() - float(cp.loss[i]), np.array(scales))
     return out
 
-
-# -- start-up ------------------------------------------------------------------------------------
-
-def warm() -> None:
-    """Run the page's default network experiments once (e.g. at server start), so that the first
-    visit finds them ready: the same functions and arguments, kept by `_remembered`."""
-    network_critical_points()
-    width_sweep()

@@ -1,7 +1,8 @@
 """Lesson: convex and non-convex error surfaces — why a bowl is easy and hills and valleys are not.
 
-Thin page: URL-bound controls → cached calls into core (surfaces, descent, curvature) → Altair
-charts (ui.charts, ui.convex_views) and two Plotly figures (the 3-D surface, the Play animation).
+Thin page: URL-bound controls → cached calls (ui.convex_compute, into core's surfaces, descent
+and curvature) → Altair charts (ui.charts, ui.convex_views) and two Plotly figures (the 3-D
+surface, the Play animation).
 """
 from __future__ import annotations
 
@@ -10,22 +11,40 @@ import math
 import numpy as np
 import pandas as pd
 import streamlit as st
-import torch
 
-from core import curvature, descent, optimizers
-from ui import charts, classroom, controls
+from core import curvature
+from ui import charts, classroom, controls, gate
 from ui import convex_views as views
+from ui.convex_compute import (
+    CURVE_N,
+    DEFAULT_OPTIMIZERS,
+    DEFAULT_STEPS,
+    DEFAULT_SURFACE,
+    MAP_N,
+    MODELS,
+    PAIRS,
+    PREDICT_START,
+    RTOL,
+    SCENES,
+    SOLID_N,
+    P,
+    Run,
+    board,
+    chords,
+    curvature_chart,
+    descend,
+    eigen_grid,
+    kinds,
+    lipschitz,
+    lr_for,
+    paths,
+    predict_run,
+    surface_chart,
+    surface_grid,
+)
 
-P = "cv"
-MAP_N = 100        # heatmap cells per side
-SOLID_N = 70       # 3-D surface grid per side
-CURVE_N = 200      # curvature map grid per side (one batched Hessian call)
 STEPS = (50, 100, 200, 300, 500, 1000)
-PAIRS = (1_000, 5_000, 20_000, 100_000)
-RTOL = 1e-6        # default sign tolerance of the curvature map and the chord test
-RECORDS = 250      # at most about this many recorded points per path
 SETTLED = 1e-4     # a run whose slope |∇f| is below this has come to rest
-PREDICT_START = (-0.5, -0.5)
 
 IDEA = (
     "An error surface is **convex** when it has no hills to hide valleys behind: the straight "
@@ -37,166 +56,7 @@ IDEA = (
 )
 
 
-# -- computation: plain arguments in, numpy out (cached) --------------------------------------
-
-def _surface(key: str, formula: str):
-    return controls.surface_for(key, formula)
-
-
-def _curvable(s):
-    """The surface plus 0·|xy|², which changes no value but gives autograd a second derivative
-    to take even when a typed formula is constant or linear."""
-    return lambda xy: s(xy) + 0.0 * (xy * xy).sum(-1)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def surface_grid(key: str, formula: str, n: int):
-    """xs [n], ys [n] and the loss z [n, n] on the surface's bounds."""
-    xs, ys, z = _surface(key, formula).grid(n)
-    return xs.numpy(), ys.numpy(), z.numpy()
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def eigen_grid(key: str, formula: str):
-    """The Hessian's two eigenvalues at every point of a CURVE_N² grid, in one batched call;
-    NaN where the surface or its curvature is not a finite number."""
-    s = _surface(key, formula)
-    xs, ys, z = s.grid(CURVE_N)
-    gy, gx = torch.meshgrid(ys, xs, indexing="ij")
-    h = curvature.hessian(_curvable(s), torch.stack([gx, gy], dim=-1))
-    ok = torch.isfinite(h).flatten(-2).all(-1) & torch.isfinite(z)
-    eigs = torch.linalg.eigvalsh(torch.where(ok[..., None, None], h, torch.zeros_like(h)))
-    eigs[~ok] = torch.nan
-    return xs.numpy(), ys.numpy(), eigs.numpy()
-
-
-def kinds(eigs: np.ndarray, rtol: float) -> np.ndarray:
-    """Index into curvature.KINDS per grid point (−1 where undefined), signs with a tolerance."""
-    e = torch.from_numpy(eigs)
-    k = curvature.kind(torch.nan_to_num(e), rtol).numpy()
-    return np.where(np.isnan(eigs).any(-1), -1, k)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def chords(key: str, formula: str, pairs: int, rtol: float):
-    """The chord test, and the surface along its worst failing chord (s: 0 at a, 1 at b)."""
-    s = _surface(key, formula)
-    test = curvature.chord_test(s, pairs=pairs, rtol=rtol)
-    profile = None
-    if test.worst is not None:
-        a, b, _ = test.worst
-        u = torch.linspace(0, 1, 101, dtype=torch.float64)
-        a_, b_ = torch.tensor(a, dtype=torch.float64), torch.tensor(b, dtype=torch.float64)
-        with torch.no_grad():
-            f = s((1 - u)[:, None] * a_ + u[:, None] * b_)
-        ends = s(torch.stack([a_, b_]))
-        profile = pd.DataFrame({"s": u.numpy(), "surface": f.numpy(),
-                                "chord": ((1 - u) * ends[0] + u * ends[1]).detach().numpy()})
-    return test, profile
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def descend(key: str, formula: str, name: str, lr: float, hyper: tuple, x0: float, y0: float,
-            steps: int) -> dict:
-    """One optimiser from one start: its recorded path, cut where it diverged, and how it ended."""
-    s = _surface(key, formula)
-    start = torch.tensor([[x0, y0]], dtype=torch.float64)
-    run = descent.run(s, start, optimizer=name, lr=lr, steps=steps,
-                      record_every=max(1, steps // RECORDS), **dict(hyper))
-    at = run.steps.numpy()
-    path, loss = run.path[:, 0].numpy(), run.loss[:, 0].numpy()
-    stopped = int(run.stopped_at[0])
-    if stopped >= 0:  # keep the path up to there; the run was held at its last good point
-        keep = at < stopped
-        at, path, loss = (np.append(at[keep], stopped), np.vstack([path[keep], path[-1:]]),
-                          np.append(loss[keep], loss[-1]))
-    end = run.final[:1]
-    slope = float(curvature.gradient(_curvable(s), end).norm())
-    eig = curvature.eigenvalues(_curvable(s), end)[0]
-    return {"steps": at, "x": path[:, 0], "y": path[:, 1], "loss": loss, "stopped": stopped,
-            "final": tuple(float(v) for v in end[0]), "final_loss": float(run.final_loss[0]),
-            "slope": slope, "shape": curvature.KINDS[int(curvature.kind(eig))]}
-
-
-Run = tuple  # (name, lr, hyper): one optimiser's settings, hashable
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def paths(key: str, formula: str, runs: tuple[Run, ...], x0: float, y0: float, steps: int):
-    """Every chosen optimiser's path in long form (run, step, x, y, loss), and their endings."""
-    results = {controls.OptimizerChoice(*r).label: descend(key, formula, *r, x0, y0, steps)
-               for r in runs}
-    frame = pd.concat([pd.DataFrame({"run": label, "step": r["steps"], "x": r["x"], "y": r["y"],
-                                     "loss": r["loss"]}) for label, r in results.items()],
-                      ignore_index=True)
-    return frame, results
-
-
-# -- charts, built once per setting --------------------------------------------------------------
-# Building an Altair chart validates every encoding against the Vega-Lite schema, which costs more
-# than the numbers behind it; the same immutable chart object is reused (cache_resource).
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def surface_chart(key: str, formula: str, height: int = 380, chord: bool = False,
-                  x_title: str = "x", y_title: str = "y"):
-    """Banded heatmap with the known minima (and, if asked, the worst failing chord)."""
-    xs, ys, z = surface_grid(key, formula, MAP_N)
-    layers = [charts.surface_heatmap(xs, ys, z, height=height, x_title=x_title, y_title=y_title),
-              charts.minima_layer(_surface(key, formula).minima)]
-    if chord:
-        test, _ = chords(key, formula, PAIRS[2], RTOL)
-        if test.worst is not None:
-            layers.append(views.chord_layer(*test.worst))
-    return charts.layer(*layers)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def board(key: str, formula: str, runs: tuple[Run, ...], x0: float, y0: float, steps: int):
-    """The map to click and scrub: surface, minima, paths, the step marker, the click layer;
-    and the Play animation of the same paths."""
-    s = _surface(key, formula)
-    frame, _ = paths(key, formula, runs, x0, y0, steps)
-    xs, ys, z = surface_grid(key, formula, MAP_N)
-    _, marker = charts.scrub_marker(frame, steps)
-    chart = charts.layer(surface_chart(key, formula, height=420), charts.paths_layer(frame),
-                         marker, charts.click_layer(s.bounds,
-                                                    frame=charts.surface_frame(xs, ys, z)))
-    play = views.play_figure(xs, ys, z, frame, s.minima, charts.banded_scale(z)[0])
-    return chart, play
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def curvature_chart(key: str, formula: str, rtol: float, pairs: int):
-    """The curvature map with the worst failing chord drawn on it."""
-    xs, ys, eigs = eigen_grid(key, formula)
-    layers = [views.curvature_map(charts.kind_frame(xs, ys, kinds(eigs, rtol), curvature.KINDS),
-                                  _surface(key, formula).bounds)]
-    test, _ = chords(key, formula, pairs, rtol)
-    if test.worst is not None:
-        layers.append(views.chord_layer(*test.worst))
-    return charts.layer(*layers, title="Curvature map")
-
-
-# -- defaults that work on each surface --------------------------------------------------------
-
-def lr_for(surface):
-    """A learning rate that suits the surface: its own plain-GD step for the gradient methods,
-    a step about 1% of the map for the adaptive ones (their step is nearly lr in each direction)."""
-    (x0, x1), (y0, y1) = surface.bounds
-    span = max(x1 - x0, y1 - y0)
-
-    def pick(name: str) -> float:
-        if optimizers.info(name).second_order:
-            return 1.0
-        if name == "nesterov":
-            return surface.lr / 2  # Nesterov's momentum is stable for smaller steps than Polyak's
-        if name in ("adam", "rmsprop"):
-            return span / 100
-        if name == "adagrad":
-            return span / 10
-        return surface.lr
-    return pick
-
+# -- how a run ended ----------------------------------------------------------------------------
 
 def status(r: dict, surface, steps: int) -> str:
     """How a run ended, in words: diverged/escaped at step k, or what kind of point it rests at."""
@@ -225,35 +85,6 @@ def nearest_minimum(point, minima) -> str:
 
 # -- page --------------------------------------------------------------------------------------
 
-def _scene(surface: str, start: tuple[float, float], runs: dict[str, float], steps: int = 300,
-           **hyper: float) -> dict:
-    """Widget values for a scene: surface, start, steps, and each optimiser's learning rate and
-    settings (defaults unless given, so that no setting leaks in from an earlier scene)."""
-    values = {f"{P}_surface": surface, f"{P}_x0": start[0], f"{P}_y0": start[1],
-              f"{P}_optimizers": list(runs), f"{P}_steps": steps}
-    for name, lr in runs.items():
-        values[f"{P}_{name}_lr"] = lr
-        for h, default in optimizers.info(name).hyper.items():
-            values[f"{P}_{name}_{h}"] = hyper.get(f"{name}_{h}", default)
-    return values
-
-
-SCENES = {
-    "Bowl: every path agrees": _scene("bowl", (-2.5, 2.0), {"sgd": 0.1, "momentum": 0.1,
-                                                            "adam": 0.0562}),
-    "Ravine: momentum vs plain GD": _scene("ravine", (-2.8, 1.5), {"sgd": 0.09, "momentum": 0.1},
-                                           100, momentum_momentum=0.5),
-    "Himmelblau: start decides": _scene("himmelblau", (0.0, 0.0), {"sgd": 0.01, "momentum": 0.01,
-                                                                   "adam": 0.1}),
-    "Rastrigin traps gradient descent": _scene("rastrigin", (3.2, -2.1),
-                                               {"sgd": 0.00178, "momentum": 0.00178,
-                                                "adagrad": 1.02}),
-    "Deep linear: saddle at the origin": _scene("deep_linear_2w", (1.5, -1.499),
-                                                {"sgd": 0.0562}),
-    "Too big a step": _scene("bowl", (-2.5, 2.0), {"sgd": 1.78, "momentum": 0.1}, 100),
-}
-
-
 def surface_section(choice) -> None:
     s = choice.surface
     _, _, z = surface_grid(choice.key, choice.formula, MAP_N)
@@ -278,17 +109,22 @@ def surface_section(choice) -> None:
 
 
 def _run_all(choice, chosen, x0: float, y0: float, steps: int) -> tuple[Run, ...]:
-    """Run each optimiser (cached) under a progress bar; a refused one shows why and is left out.
-    (The bar moves between optimisers: a cached function cannot draw into a bar made outside it.)"""
+    """Run each optimiser (cached) under a progress bar; a refused one shows why and is left out,
+    and no turn in time (BusyError) stops them all, for the section to say so. (The bar moves
+    between optimisers: a cached function cannot draw into a bar made outside it.)"""
     runs, bar = [], st.progress(0.0)
-    for i, c in enumerate(chosen):
-        bar.progress(i / len(chosen), text=f"Descending: {c.label} ({i + 1} of {len(chosen)})")
-        try:
-            descend(choice.key, choice.formula, c.name, c.lr, c.hyper, x0, y0, steps)
-            runs.append((c.name, c.lr, c.hyper))
-        except ValueError as exc:  # BudgetError, a setting the optimiser refuses
-            controls.show_problem(exc)
-    bar.empty()
+    try:
+        for i, c in enumerate(chosen):
+            bar.progress(i / len(chosen), text=f"Descending: {c.label} ({i + 1} of {len(chosen)})")
+            try:
+                descend(choice.key, choice.formula, c.name, c.lr, c.hyper, x0, y0, steps)
+                runs.append((c.name, c.lr, c.hyper))
+            except gate.BusyError:
+                raise  # no turn came: one message for the section, not one wait per optimiser
+            except ValueError as exc:  # BudgetError, a setting the optimiser refuses
+                controls.show_problem(exc)
+    finally:
+        bar.empty()
     return tuple(runs)
 
 
@@ -298,9 +134,9 @@ def descent_section(choice) -> None:
     with classroom.controls("Optimisers, steps and start"):
         left, right = st.columns([3, 2])
         with left:
-            chosen = controls.optimizers_picker(P, lr_for=lr_for(s))
+            chosen = controls.optimizers_picker(P, DEFAULT_OPTIMIZERS, lr_for=lr_for(s))
         with right:
-            steps = st.select_slider("Steps", STEPS, value=300, key=f"{P}_steps",
+            steps = st.select_slider("Steps", STEPS, value=DEFAULT_STEPS, key=f"{P}_steps",
                                      bind="query-params")
             x0, y0 = controls.start_inputs(P, s)
             log_y = st.toggle("Loss on a log scale", value=True, key=f"{P}_logy",
@@ -308,11 +144,16 @@ def descent_section(choice) -> None:
     if not chosen:
         st.info("Choose at least one optimiser above.", icon=":material/info:")
         return
-    runs = _run_all(choice, chosen, x0, y0, steps)
-    if not runs:
+    try:
+        runs = _run_all(choice, chosen, x0, y0, steps)
+        if not runs:
+            return
+        frame, results = paths(choice.key, choice.formula, runs, x0, y0, steps)
+        chart, play = board(choice.key, choice.formula, runs, x0, y0, steps)
+        L = lipschitz(choice.key, choice.formula)
+    except ValueError as exc:  # BusyError: no turn came in time
+        controls.show_problem(exc)
         return
-    frame, results = paths(choice.key, choice.formula, runs, x0, y0, steps)
-    chart, play = board(choice.key, choice.formula, runs, x0, y0, steps)
     where, moving = st.columns(2)
     with where:
         event = st.altair_chart(chart, width="stretch", on_select="rerun", selection_mode="start",
@@ -326,7 +167,6 @@ def descent_section(choice) -> None:
     curves, notes = st.columns([3, 2])
     curves.altair_chart(charts.loss_chart(frame, log_y=log_y, title="Loss at each step"),
                         width="stretch")
-    L = lipschitz(choice.key, choice.formula)
     if L:
         notes.markdown(f"The largest curvature on this map is **L ≈ {L:.3g}**, so a plain "
                        f"gradient-descent step is sure to go downhill (on this map) for learning "
@@ -343,14 +183,6 @@ def descent_section(choice) -> None:
     # Exported here, inside the fragment, so that the files always match what is shown.
     classroom.export(f"{P}_runs", {"paths": frame, "how the runs ended": table},
                      classroom.current_settings(P))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def lipschitz(key: str, formula: str) -> float:
-    """The largest |eigenvalue| of the Hessian on the map: how fast the gradient can change."""
-    _, _, eigs = eigen_grid(key, formula)
-    big = np.abs(eigs[np.isfinite(eigs)])
-    return float(big.max()) if big.size else 0.0
 
 
 @st.fragment
@@ -375,8 +207,13 @@ def evidence_section(choice) -> None:
             pairs = st.select_slider("Random chords", PAIRS, value=PAIRS[2], key=f"{P}_pairs",
                                      bind="query-params", format_func=lambda v: f"{v:,}")
     key, formula = choice.key, choice.formula
-    _, _, eigs = eigen_grid(key, formula)
-    test, profile = chords(key, formula, pairs, rtol)
+    try:
+        _, _, eigs = eigen_grid(key, formula)
+        test, profile = chords(key, formula, pairs, rtol)
+        curvature_map = curvature_chart(key, formula, rtol, pairs)
+    except ValueError as exc:  # BusyError: no turn came in time
+        controls.show_problem(exc)
+        return
     k = kinds(eigs, rtol)
     defined = max(int((k >= 0).sum()), 1)
     share = {name: float((k == i).sum()) / defined for i, name in enumerate(curvature.KINDS)}
@@ -398,7 +235,7 @@ def evidence_section(choice) -> None:
     c.metric("Verdict on this map", "no sign of non-convexity" if convex else "not convex")
     mapped, chord = st.columns(2)
     with mapped:
-        st.altair_chart(curvature_chart(key, formula, rtol, pairs), width="stretch")
+        st.altair_chart(curvature_map, width="stretch")
         st.caption(" · ".join(f"{n}: {v:.1%}" for n, v in share.items() if v > 0)
                    + f" — computed on a {CURVE_N}×{CURVE_N} grid.")
     with chord:
@@ -419,9 +256,6 @@ def evidence_section(choice) -> None:
     classroom.export(f"{P}_evidence", frames, classroom.current_settings(P))
 
 
-MODELS = {"logistic_2w": ("w (weight)", "b (bias)"), "deep_linear_2w": ("w₁", "w₂")}
-
-
 def models_section() -> None:
     st.markdown(
         "Two real models with two weights each, trained on a handful of points. **Logistic "
@@ -436,12 +270,18 @@ def models_section() -> None:
         "it — a saddle — and the minima form a whole curve, w₁w₂ = 1. The midpoint of the minima "
         "(1, 1) and (−1, −1) is the saddle, higher than both, so the chord test fails.")
     for col, (key, (x_title, y_title)) in zip(st.columns(2), MODELS.items()):
-        test, _ = chords(key, "", PAIRS[2], RTOL)
-        _, _, eigs = eigen_grid(key, "")
+        try:
+            test, _ = chords(key, "", PAIRS[2], RTOL)
+            _, _, eigs = eigen_grid(key, "")
+            chart = surface_chart(key, "", 320, True, x_title, y_title)
+        except ValueError as exc:  # BusyError: no turn came in time
+            with col:
+                controls.show_problem(exc)
+            continue
         bowl = float((kinds(eigs, RTOL) == 0).mean())
         with col:
-            st.markdown(f"**{_surface(key, '').label}**")
-            st.altair_chart(surface_chart(key, "", 320, True, x_title, y_title), width="stretch")
+            st.markdown(f"**{controls.surface_for(key).label}**")
+            st.altair_chart(chart, width="stretch")
             st.caption(f"Bowl-shaped on {bowl:.0%} of the map; {test.share_failed:.1%} of "
                        f"{test.pairs:,} chords fail.")
     st.markdown(
@@ -477,7 +317,11 @@ def theory_section() -> None:
 def predict_section() -> None:
     s = controls.surface_for("himmelblau")
     options = [f"({m[0]:.2f}, {m[1]:.2f})" for m in s.minima]
-    r = descend("himmelblau", "", "sgd", 0.01, (), *PREDICT_START, 500)
+    try:
+        r = predict_run()
+    except ValueError as exc:  # BusyError: no turn came in time
+        controls.show_problem(exc)
+        return
     answer = nearest_minimum(r["final"], s.minima)
     x, y = PREDICT_START
     classroom.predict(
@@ -495,7 +339,7 @@ def main() -> None:
     classroom.scenes(P, SCENES)
     pick, about = st.columns([2, 3])
     with pick:
-        choice = controls.surface_picker(P)
+        choice = controls.surface_picker(P, DEFAULT_SURFACE)
     s = choice.surface
     with about:
         st.latex(s.latex)

@@ -1,8 +1,8 @@
 """Lesson: what changes as the number of dimensions grows — from two weights to many.
 
-Thin page: URL-bound controls → cached calls into core.dimensions (each experiment one batched
-tensor program) → Altair charts (ui.dimension_views, ui.charts). The network experiments'
-defaults can be computed at server start with core.dimensions.warm().
+Thin page: URL-bound controls → cached calls (ui.dimensions_compute, into core.dimensions: each
+experiment one batched tensor program) → Altair charts (ui.dimension_views, ui.charts). The
+default view and every scene are computed at server start by ui.dimensions_compute.warm().
 """
 from __future__ import annotations
 
@@ -16,21 +16,34 @@ from core import data
 from core import dimensions as dims
 from ui import classroom, controls
 from ui import dimension_views as views
+from ui.dimensions_compute import (
+    CP_POINTS,
+    DEFAULTS,
+    SCENES,
+    WS_LR,
+    WS_POINTS,
+    P,
+    critical_data,
+    distance_data,
+    machine_rate,
+    matrix_census,
+    network_args,
+    saddles,
+    slice_data,
+    st_summary,
+    width_data,
+    width_set,
+)
 
-P = "dm"
-DIMS = (1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000, 2000, 3000, 5000, 10000)
 DMAX = (10, 100, 1000, 10000)
-SHOWN_DIMS = (1, 10, 100, 1000, 10000)
 WEIGHTS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10_000, 100_000, 1_000_000)
 GRID_VALUES = (2, 3, 10)
 SAMPLES = (10_000, 100_000, 1_000_000, 10_000_000)
 STARTS = (16, 32, 64, 128, 256)
 ITERATIONS = (25, 50, 100, 200, 400)
-CP_POINTS = 200
 WIDTHS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)
 RESTARTS = (4, 8, 16, 32, 64)
 STEPS = (100, 200, 400, 800, 1600)
-WS_POINTS, WS_LR = 1000, 0.05
 
 IDEA = (
     "The error surfaces on the other pages have two weights, so you can see them. A real network "
@@ -56,73 +69,6 @@ WORDS = (
     "- **Restart**: one training run from its own random starting weights.")
 
 
-# -- computation: plain arguments in, numpy and small dataclasses out (cached) -------------------
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def distance_data(dmax: int, points: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per dimension: mean, spread (measured and theory), contrast; and the distance histograms
-    of a few dimensions."""
-    r = dims.distances([d for d in DIMS if d <= dmax], points, seed)
-    df = pd.DataFrame({"d": r.dims, "mean": r.mean, "std": r.std, "measured": r.spread,
-                       "theory": dims.spread_theory(r.dims), "contrast": r.contrast})
-    shown = {int(d): r.scaled[k] for k, d in enumerate(r.dims) if d in SHOWN_DIMS or d == dmax}
-    return df, views.distance_density(shown)
-
-
-@st.cache_data(max_entries=1, ttl=3600, show_spinner=False)
-def machine_rate() -> dims.Rate:
-    """Measured once an hour: the machine's speed changes with its load, not per visit."""
-    return dims.measure_rate()
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def goe_data(n: int, samples: int, seed: int, _progress=None) -> int:
-    return dims.goe_hits(n, samples, seed, _progress)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def st_summary(d: int) -> pd.DataFrame:
-    """One row per (number of downhill directions, loss): Styblinski–Tang's critical points
-    grouped, since copies that differ only in which coordinates are at which root share both."""
-    e = dims.st_critical_points(d)
-    df = pd.DataFrame({"downhill": e.downhill, "index": e.index, "loss": np.round(e.loss, 9)})
-    out = df.groupby(["downhill", "index", "loss"]).size().reset_index(name="count")
-    out["kind"] = np.select([out["downhill"] == 0, out["downhill"] == d], ["minimum", "maximum"],
-                            "saddle")
-    return out
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def critical_data(dataset: str, noise: float, hidden: int, starts: int, iterations: int,
-                  seed: int, _progress=None) -> pd.DataFrame:
-    cp = dims.network_critical_points(dataset, CP_POINTS, noise, hidden, "tanh", starts,
-                                      iterations=iterations, seed=seed, progress=_progress)
-    status = np.where(cp.found, views.STATUS[0],
-                      np.where(cp.gradient_flat, views.STATUS[1], views.STATUS[2]))
-    df = pd.DataFrame({"start": np.arange(len(cp.loss)), "start_loss": cp.start_loss,
-                       "loss": cp.loss, "grad_norm": cp.grad_norm, "downhill": cp.downhill,
-                       "index": cp.index, "status": status, "weights": cp.net.size})
-    df["distinct"] = df["start"].isin(dims.distinct(cp))
-    return df
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def slice_data(dataset: str, noise: float, hidden: int, starts: int, iterations: int, seed: int,
-               start: int) -> tuple[dims.SliceCensus, dict]:
-    """Random slices through one found saddle: what they show, and the loss on two planes."""
-    cp = dims.network_critical_points(dataset, CP_POINTS, noise, hidden, "tanh", starts,
-                                      iterations=iterations, seed=seed)
-    return (dims.slice_census(cp.eigenvalues[start], seed=seed),
-            dims.slice_planes(cp, start, seed=seed))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def width_data(dataset: str, noise: float, widths: tuple, restarts: int, steps: int, seed: int,
-               _progress=None) -> dims.WidthSweep:
-    return dims.width_sweep(dataset, WS_POINTS, noise, widths, restarts, steps, WS_LR, seed,
-                            progress=_progress)
-
-
 def _short(v: int) -> str:
     """10k, 1M: a count as the slider (and the address bar) shows it."""
     return f"{v // 1_000_000}M" if v >= 1_000_000 else f"{v // 1000}k"
@@ -138,30 +84,19 @@ def _frame(name: str, df: pd.DataFrame) -> None:
     st.session_state.setdefault(f"_{P}_frames", {})[name] = df
 
 
-# -- scenes -----------------------------------------------------------------------------------------
-
-SCENES = {
-    "Distances in 10,000 dimensions": {f"{P}_dmax": 10000, f"{P}_points": 100},
-    "A grid over 100 weights": {f"{P}_values": 10, f"{P}_weights": 100},
-    "Minima are rare": {f"{P}_samples": 1_000_000, f"{P}_nmax": 8},
-    "3¹⁰ critical points": {f"{P}_st_d": 10},
-    "A wider network's critical points": {f"{P}_cp_hidden": 6, f"{P}_cp_starts": 128},
-    "Narrow against wide": {f"{P}_ws_widths": [1, 2, 4, 8, 16, 32], f"{P}_ws_restarts": 16},
-}
-
-
 # -- 1. distances ---------------------------------------------------------------------------------
 
 @st.fragment
 def distance_section() -> None:
     with classroom.controls("Points and dimensions"):
         a, b, c = st.columns(3)
-        dmax = a.select_slider("Largest dimension", DMAX, value=1000, key=f"{P}_dmax",
+        dmax = a.select_slider("Largest dimension", DMAX, value=DEFAULTS[f"{P}_dmax"],
+                               key=f"{P}_dmax",
                                bind="query-params")
-        points = b.slider("Random points", 50, 500, 200, 50, key=f"{P}_points",
+        points = b.slider("Random points", 50, 500, DEFAULTS[f"{P}_points"], 50, key=f"{P}_points",
                           bind="query-params", help="Every pair of them is measured.")
         with c:
-            seed = controls.seed_input(P)
+            seed = controls.seed_input(P, DEFAULTS[f"{P}_seed"])
     try:
         df, density = distance_data(dmax, points, seed)
     except ValueError as exc:
@@ -198,11 +133,17 @@ def distance_section() -> None:
 def grid_section() -> None:
     with classroom.controls("Grid"):
         a, b = st.columns(2)
-        values = a.slider("Values tried for each weight", 2, 100, 10, key=f"{P}_values",
+        values = a.slider("Values tried for each weight", 2, 100, DEFAULTS[f"{P}_values"],
+                          key=f"{P}_values",
                           bind="query-params")
-        weights = b.select_slider("Number of weights", WEIGHTS, value=100, key=f"{P}_weights",
+        weights = b.select_slider("Number of weights", WEIGHTS, value=DEFAULTS[f"{P}_weights"],
+                                  key=f"{P}_weights",
                                   bind="query-params")
-    rate = machine_rate()
+    try:
+        rate = machine_rate()
+    except ValueError as exc:
+        controls.show_problem(exc)
+        return
     per_s = math.log10(rate.per_second)
     points_log = dims.grid_log10(values, weights)
     seconds_log = points_log - per_s
@@ -266,23 +207,19 @@ def hardness_section() -> None:
 def goe_section() -> None:
     with classroom.controls("Samples"):
         a, b, c = st.columns(3)
-        samples = a.select_slider("Random matrices per size", SAMPLES, value=1_000_000,
-                                  format_func=_short, key=f"{P}_samples", bind="query-params")
-        nmax = b.slider("Largest size n", 2, 10, 8, key=f"{P}_nmax", bind="query-params")
+        samples = a.select_slider("Random matrices per size", SAMPLES,
+                                  value=DEFAULTS[f"{P}_samples"], format_func=_short,
+                                  key=f"{P}_samples", bind="query-params")
+        nmax = b.slider("Largest size n", 2, 10, DEFAULTS[f"{P}_nmax"], key=f"{P}_nmax",
+                        bind="query-params")
         with c:
-            seed = controls.seed_input(f"{P}_goe")
-    ns = list(range(1, nmax + 1))
+            seed = controls.seed_input(f"{P}_goe", DEFAULTS[f"{P}_goe_seed"])
     try:
-        dims.check_census(ns, samples)
-        hits = []
         with controls.progress("Sampling random symmetric matrices…") as bar:
-            for k, n in enumerate(ns):
-                hits.append(goe_data(n, samples, seed,
-                                     _progress=lambda f, k=k: bar((k + f) / len(ns))))
+            census = matrix_census(nmax, samples, seed, bar)
     except ValueError as exc:
         controls.show_problem(exc)
         return
-    census = dims.Census(np.array(ns), np.array(hits), samples)
     measured = pd.DataFrame({"n": census.n, "hits": census.hits, "samples": samples,
                              "share": census.share})
     measured["label"] = [f"{h:,} of {samples:,} samples" for h in census.hits]
@@ -336,7 +273,8 @@ def goe_section() -> None:
 @st.fragment
 def st_section() -> None:
     with classroom.controls("Dimension"):
-        d = st.slider("Dimension d", 1, dims.MAX_ST_DIM, 8, key=f"{P}_st_d", bind="query-params",
+        d = st.slider("Dimension d", 1, dims.MAX_ST_DIM, DEFAULTS[f"{P}_st_d"], key=f"{P}_st_d",
+                      bind="query-params",
                       help=f"3^d critical points: up to 3^{dims.MAX_ST_DIM} = "
                            f"{3 ** dims.MAX_ST_DIM:,}.")
     try:
@@ -381,20 +319,23 @@ def _cp_controls() -> dict:
     with classroom.controls("Network, data and search"):
         a, b, c = st.columns(3)
         names = data.names()
-        dataset = a.selectbox("Dataset", list(names), index=list(names).index("gaussians"),
+        dataset = a.selectbox("Dataset", list(names),
+                              index=list(names).index(DEFAULTS[f"{P}_cp_data"]),
                               format_func=names.get, key=f"{P}_cp_data", bind="query-params")
-        noise = a.slider("Noise", 0.0, 2.0, 1.5, 0.1, key=f"{P}_cp_noise", bind="query-params",
+        noise = a.slider("Noise", 0.0, 2.0, DEFAULTS[f"{P}_cp_noise"], 0.1, key=f"{P}_cp_noise",
+                         bind="query-params",
                          help="Overlapping classes keep the best weights finite.")
-        hidden = b.slider("Hidden units", 1, 12, 4, key=f"{P}_cp_hidden", bind="query-params",
+        hidden = b.slider("Hidden units", 1, 12, DEFAULTS[f"{P}_cp_hidden"], key=f"{P}_cp_hidden",
+                          bind="query-params",
                           help="One hidden layer of tanh units: 4·units + 1 weights (at most 49).")
-        starts = b.select_slider("Starts", STARTS, value=64, key=f"{P}_cp_starts",
-                                 bind="query-params")
-        iterations = c.select_slider("Search steps", ITERATIONS, value=100, key=f"{P}_cp_iters",
+        starts = b.select_slider("Starts", STARTS, value=DEFAULTS[f"{P}_cp_starts"],
+                                 key=f"{P}_cp_starts", bind="query-params")
+        iterations = c.select_slider("Search steps", ITERATIONS,
+                                     value=DEFAULTS[f"{P}_cp_iters"], key=f"{P}_cp_iters",
                                      bind="query-params")
         with c:
-            seed = controls.seed_input(f"{P}_cp")
-    return {"dataset": dataset, "noise": float(noise), "hidden": int(hidden),
-            "starts": int(starts), "iterations": int(iterations), "seed": seed}
+            seed = controls.seed_input(f"{P}_cp", DEFAULTS[f"{P}_cp_seed"])
+    return network_args(dataset, noise, hidden, starts, iterations, seed)
 
 
 @st.fragment
@@ -452,15 +393,14 @@ def _saddle_label(row) -> str:
 
 
 def _slice_section(s: dict, df: pd.DataFrame) -> None:
-    saddles = df[df["distinct"] & (df["downhill"] > 0)].sort_values("loss")
+    found, richest = saddles(df)
     with classroom.section("A 2-D slice against the real thing"):
-        if saddles.empty:
+        if found.empty:
             st.info("No saddle was found with these settings: try more starts or search steps.",
                     icon=":material/info:")
             return
-        options = [int(i) for i in saddles["start"]]
-        labels = {int(r.start): _saddle_label(r) for r in saddles.itertuples()}
-        richest = int(np.argmax(saddles["downhill"].to_numpy()))  # first of the most downhill
+        options = [int(i) for i in found["start"]]
+        labels = {int(r.start): _saddle_label(r) for r in found.itertuples()}
         # A new search finds other saddles: choose afresh (a link's choice stands on first load).
         seen, key = f"_{P}_saddle_options", f"{P}_saddle"
         if st.session_state.get(seen, options) != options:
@@ -470,8 +410,12 @@ def _slice_section(s: dict, df: pd.DataFrame) -> None:
                              key=f"{P}_saddle", bind="query-params",
                              help="The distinct saddles found above, lowest loss first; the one "
                                   "with the most downhill directions is chosen at first.")
-        census, planes = slice_data(**s, start=start)
-        row = saddles[saddles["start"] == start].iloc[0]
+        try:
+            census, planes = slice_data(**s, start=start)
+        except ValueError as exc:
+            controls.show_problem(exc)
+            return
+        row = found[found["start"] == start].iloc[0]
         what = ["downhill directions", "planes that show a saddle", "planes that look like a bowl"]
         both = pd.concat([
             pd.DataFrame({"what": what, "share": [census.index, 1.0, 0.0],
@@ -519,18 +463,21 @@ def width_section() -> None:
     with classroom.controls("Data, widths and restarts"):
         a, b, c = st.columns(3)
         names = data.names()
-        dataset = a.selectbox("Dataset", list(names), index=list(names).index("xor"),
+        dataset = a.selectbox("Dataset", list(names),
+                              index=list(names).index(DEFAULTS[f"{P}_ws_data"]),
                               format_func=names.get, key=f"{P}_ws_data", bind="query-params")
-        noise = a.slider("Noise", 0.0, 2.0, 0.8, 0.1, key=f"{P}_ws_noise", bind="query-params")
-        widths = b.multiselect("Widths (hidden units)", WIDTHS, default=[2, 4, 8, 16],
+        noise = a.slider("Noise", 0.0, 2.0, DEFAULTS[f"{P}_ws_noise"], 0.1, key=f"{P}_ws_noise",
+                         bind="query-params")
+        widths = b.multiselect("Widths (hidden units)", WIDTHS, default=DEFAULTS[f"{P}_ws_widths"],
                                key=f"{P}_ws_widths", bind="query-params")
-        restarts = b.select_slider("Restarts per width", RESTARTS, value=16,
-                                   key=f"{P}_ws_restarts", bind="query-params")
-        steps = c.select_slider("Training steps", STEPS, value=400, key=f"{P}_ws_steps",
-                                bind="query-params")
+        restarts = b.select_slider("Restarts per width", RESTARTS,
+                                   value=DEFAULTS[f"{P}_ws_restarts"], key=f"{P}_ws_restarts",
+                                   bind="query-params")
+        steps = c.select_slider("Training steps", STEPS, value=DEFAULTS[f"{P}_ws_steps"],
+                                key=f"{P}_ws_steps", bind="query-params")
         with c:
-            seed = controls.seed_input(f"{P}_ws")
-    widths = tuple(sorted({int(w) for w in widths}))
+            seed = controls.seed_input(f"{P}_ws", DEFAULTS[f"{P}_ws_seed"])
+    widths = width_set(widths)
     if not widths:
         st.info("Choose at least one width.", icon=":material/info:")
         return

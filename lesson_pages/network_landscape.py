@@ -7,19 +7,38 @@ networks side by side, and the Hessian spectrum at the solution.
 """
 from __future__ import annotations
 
-import math
-from typing import NamedTuple
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
 
-from core import budget, curvature, data, landscape, networks, optimizers
+from core import curvature, data, landscape, networks, optimizers
 from ui import charts, classroom, controls
 from ui import network_views as views
+from ui.network_landscape_compute import (
+    COIN,
+    COMPARE,
+    COMPARE_GRID,
+    COMPARE_SPAN,
+    DEFAULTS,
+    HESSIAN_CAP,
+    LINE_ALPHAS,
+    SCENES,
+    SECOND_ORDER_STEPS,
+    P,
+    Setup,
+    boundary,
+    compare_pair,
+    lines,
+    lr_default,
+    random_slice,
+    setup_from,
+    slice_args,
+    slices,
+    spectrum,
+    trained,
+)
 
-P = "nl"
 POINTS = (50, 100, 200, 400)
 WIDTHS = (2, 4, 8, 16, 32, 64)
 STEPS = (100, 200, 500, 1000, 2000)
@@ -27,18 +46,7 @@ GRIDS = (21, 31, 41, 51, 61)
 SPANS = (0.25, 0.5, 1.0, 1.5, 2.0)
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 LOSSES = {"bce": "Cross-entropy", "mse": "Squared error (on the sigmoid output)"}
-SECOND_ORDER_STEPS = 100   # Newton-type runs stop here: each step builds a Hessian per restart
-RECORDS = 50               # points of the training path kept for the PCA plane
-LINE_ALPHAS = np.linspace(-0.5, 1.5, 81)
-BOUNDARY_N = 81
-COMPARE_GRID, COMPARE_SPAN = 41, 1.0
-HESSIAN_CAP = 1000         # weights: a Hessian of P² entries costs P backward passes (about 1 s)
 TOLERANCES = (1e-8, 1e-6, 1e-4, 1e-2)
-#: restarts × steps × weights × points a page view may train (≈ 6 s here), and weight vectors ×
-#: weights × points a slice may evaluate (≈ 2 s); core's own budgets are far larger.
-TRAIN_WORK, SLICE_WORK = 2.5e9, 3e9
-#: The loss of predicting ½ for every point: a network below it has learnt something.
-COIN = {"bce": math.log(2), "mse": 0.25}
 #: Measured with this page's settings (8 units per layer, tanh, Adam 0.01, 1,000 steps, run A,
 #: direction seed 0, 41×41 over ±1) on data and weight seeds 0-4: mean dips per slice.
 SKIP_EVIDENCE = (
@@ -46,7 +54,6 @@ SKIP_EVIDENCE = (
     "slices without skips had on average 10 dips at 4 layers against 7 with skips, and 26 "
     "against 10 at 10 layers. On the easy moons they hardly differed, even at 10 layers (5 "
     "against 4).")
-COMPARE = {"width": "Narrow vs wide", "skip": "With and without skip connections"}
 
 IDEA = (
     "A neural network's loss is a function of *all* its weights at once: thousands of numbers, so "
@@ -76,205 +83,41 @@ WORDS = (
     "are the curvatures along its main directions (negative: downhill).")
 
 
-# -- the experiment, as plain values ------------------------------------------------------------
-
-class Setup(NamedTuple):
-    """Everything that decides the trained networks: plain values, so cached functions hash it."""
-    dataset: str = "moons"
-    points: int = 200
-    noise: float = 0.1
-    depth: int = 2
-    width: int = 16
-    activation: str = "tanh"
-    skip: bool = False
-    loss: str = "bce"
-    optimizer: str = "adam"
-    lr: float = 0.01
-    hyper: tuple = ()
-    steps: int = 1000
-    seed: int = 0
-
-    def net(self) -> networks.MLP:
-        return networks.MLP((self.width,) * self.depth, self.activation, self.skip, self.loss)
-
-    def data(self) -> tuple[torch.Tensor, torch.Tensor]:
-        return data.make(self.dataset, self.points, self.noise, self.seed)
-
-    def run_steps(self) -> int:
-        return min(self.steps, SECOND_ORDER_STEPS) if optimizers.info(self.optimizer).second_order \
-            else self.steps
-
-    def label(self) -> str:
-        return repr(self.net())[4:-1]  # "MLP(2-16-16-1, tanh, bce)" → "2-16-16-1, tanh, bce"
-
-
-# -- computation: plain arguments in, numpy out (cached) ----------------------------------------
-
-def _check_training(s: Setup, net: networks.MLP) -> None:
-    second = net.size if optimizers.info(s.optimizer).second_order else 1
-    budget.check(work=2 * s.run_steps() * net.size * s.points * second, max_work=TRAIN_WORK,
-                 what=f"Training two {s.label()} networks for {s.run_steps():,} steps on "
-                      f"{s.points} points", hint="Use fewer steps, points, layers or units.")
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def trained(s: Setup, _progress=None) -> views.Trained:
-    """Runs A and B: restarts 0 and 1 of the seed, trained together as one batch."""
-    net = s.net()
-    _check_training(s, net)
-    X, y = s.data()
-    steps = s.run_steps()
-    every = max(1, steps // RECORDS)
-    W0 = net.init(2, seed=s.seed)
-    fit = networks.train(net, X, y, W0, optimizer=s.optimizer, lr=s.lr, steps=steps,
-                         seed=s.seed, record_every=every, progress=_progress, **dict(s.hyper))
-    with torch.no_grad():
-        right = (net.predict(fit.weights, X) > 0.5) == (y > 0.5)
-    return views.Trained(
-        size=net.size, start=W0.numpy(), final=fit.weights.numpy(), loss=fit.loss.numpy(),
-        accuracy=right.float().mean(-1).numpy(), diverged=fit.diverged.numpy(),
-        stopped_at=fit.stopped_at.numpy(), path=fit.path[:, 0].numpy(),
-        path_steps=np.array(sorted(set(range(0, steps + 1, every)) | {steps})))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def boundary(s: Setup) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each run's probability of class 1 over a grid around the data: xs, ys, p[2, ny, nx]."""
-    X, _ = s.data()
-    lo, hi = X.min(0).values - 0.5, X.max(0).values + 0.5
-    xs = torch.linspace(float(lo[0]), float(hi[0]), BOUNDARY_N)
-    ys = torch.linspace(float(lo[1]), float(hi[1]), BOUNDARY_N)
-    gx, gy = torch.meshgrid(xs, ys, indexing="xy")
-    grid = torch.stack([gx.ravel(), gy.ravel()], -1)
-    with torch.no_grad():
-        p = s.net().predict(torch.from_numpy(trained(s).final), grid)
-    return xs.numpy(), ys.numpy(), p.reshape(2, BOUNDARY_N, BOUNDARY_N).numpy()
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def lines(s: Setup) -> pd.DataFrame:
-    """Loss along four straight lines (line, alpha, loss): start → trained for runs A and B,
-    A → B, and A → A with its hidden units shuffled (the same function)."""
-    net, (X, y), t = s.net(), s.data(), trained(s)
-    a0, b0 = (torch.from_numpy(w) for w in t.start)
-    a, b = (torch.from_numpy(w) for w in t.final)
-    shuffled = landscape.permute_hidden(net, a, seed=s.seed + 1)
-    pairs = {"run A: start → trained": (a0, a), "run B: start → trained": (b0, b),
-             "run A → run B": (a, b), "run A → run A, hidden units shuffled": (a, shuffled)}
-    return pd.concat([pd.DataFrame({"line": name, "alpha": LINE_ALPHAS,
-                                    "loss": landscape.line(net, X, y, p, q, LINE_ALPHAS).numpy()})
-                      for name, (p, q) in pairs.items()], ignore_index=True)
-
-
-def _check_slice(s: Setup, n: int, planes: int) -> None:
-    budget.check(work=planes * n * n * s.net().size * s.points, max_work=SLICE_WORK,
-                 what=f"{planes} slice{'s' if planes > 1 else ''} of {n}×{n} networks",
-                 hint="Use a coarser grid, fewer points or a smaller network.")
-
-
-def _coords(D: torch.Tensor, d1: torch.Tensor, d2: torch.Tensor) -> tuple[np.ndarray, float]:
-    """Least-squares coordinates of the rows of D [T, P] in the plane of d1, d2, and the share
-    of D's squared length that the plane keeps."""
-    A = torch.stack([d1, d2], 1).double()
-    c = torch.linalg.lstsq(A, D.double().T).solution.T            # [T, 2]
-    total = float(D.double().square().sum())
-    kept = float((c @ A.T).square().sum()) / total if total > 0 else 0.0
-    return c.numpy(), kept
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def slices(s: Setup, n: int, span: float, direction_seed: int) -> views.Slice:
-    """Run A's random filter-normalised slice (α, β ∈ [−span, span]) and its PCA plane."""
-    _check_slice(s, n, 2)
-    net, (X, y), t = s.net(), s.data(), trained(s)
-    theta, path = torch.from_numpy(t.final[0]), torch.from_numpy(t.path)
-    d1 = landscape.direction(net, theta, seed=2 * direction_seed)
-    d2 = landscape.direction(net, theta, seed=2 * direction_seed + 1)
-    al = torch.linspace(-span, span, n)
-    z_random = landscape.plane(net, X, y, theta, d1, d2, al, al)
-    D = path - theta
-    path_random, kept_random = _coords(D, d1, d2)
-    e1, e2, c, share = landscape.pca_plane(path)
-    px, py = _pca_range(c[:, 0].numpy(), n), _pca_range(c[:, 1].numpy(), n,
-                                                       _half(c[:, 0].numpy()))
-    z_pca = landscape.plane(net, X, y, theta, e1, e2, torch.from_numpy(px), torch.from_numpy(py))
-    cos = float(d1 @ d2 / (d1.norm() * d2.norm()))
-    return views.Slice(al.numpy(), z_random.numpy(), path_random, kept_random, cos, px, py,
-                       z_pca.numpy(), c.numpy(), float(share.sum()))
-
-
-def _half(c: np.ndarray) -> float:
-    return float(np.abs(c).max()) if len(c) else 0.0
-
-
-def _pca_range(c: np.ndarray, n: int, other: float = 0.0) -> np.ndarray:
-    """Grid values covering a path coordinate with a margin; never thinner than a quarter of
-    the other axis, so that a path that hardly moves sideways still gets a readable map."""
-    half = max(1.25 * _half(c), 0.25 * 1.25 * other, 1e-3)
-    return np.linspace(-half, half, n).astype(np.float32)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def random_slice(s: Setup, n: int, span: float, direction_seed: int = 0) -> np.ndarray:
-    """Run A's random filter-normalised slice alone (for side-by-side comparisons)."""
-    _check_slice(s, n, 1)
-    net, (X, y), t = s.net(), s.data(), trained(s)
-    theta = torch.from_numpy(t.final[0])
-    d1 = landscape.direction(net, theta, seed=2 * direction_seed)
-    d2 = landscape.direction(net, theta, seed=2 * direction_seed + 1)
-    al = torch.linspace(-span, span, n)
-    return landscape.plane(net, X, y, theta, d1, d2, al, al).numpy()
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def spectrum(s: Setup) -> np.ndarray:
-    """The Hessian's eigenvalues at run A's trained weights, ascending, in float64."""
-    net, (X, y), t = s.net(), s.data(), trained(s)
-    return networks.eigenvalues(net, torch.from_numpy(t.final[0]).double(), X.double(),
-                                y.double()).numpy()
-
-
 # -- controls ----------------------------------------------------------------------------------
 
-def _lr_default(name: str) -> float:
-    """Rates that train these small networks well in a thousand steps."""
-    return {"sgd": 0.5, "momentum": 0.1, "nesterov": 0.1, "adagrad": 0.1, "rmsprop": 0.01,
-            "adam": 0.01, "newton": 1.0, "saddle_free_newton": 1.0, "perturbed_gd": 0.5}[name]
-
-
 def setup_controls() -> Setup:
+    d = DEFAULTS
     with classroom.controls("Data, network and training"):
         a, b, c = st.columns(3)
         with a:
             names = data.names()
-            dataset = st.selectbox("Dataset", list(names), index=list(names).index("moons"),
-                                   format_func=names.get, key=f"{P}_data", bind="query-params")
-            points = st.select_slider("Points", POINTS, value=200, key=f"{P}_points",
-                                      bind="query-params")
-            noise = st.slider("Noise", 0.0, 0.5, 0.1, 0.05, key=f"{P}_noise",
-                              bind="query-params", help="Spread of the jitter around each shape.")
-            seed = controls.seed_input(P)
+            st.selectbox("Dataset", list(names), index=list(names).index(d["data"]),
+                         format_func=names.get, key=f"{P}_data", bind="query-params")
+            st.select_slider("Points", POINTS, value=d["points"], key=f"{P}_points",
+                             bind="query-params")
+            st.slider("Noise", 0.0, 0.5, d["noise"], 0.05, key=f"{P}_noise",
+                      bind="query-params", help="Spread of the jitter around each shape.")
+            controls.seed_input(P, d["seed"])
         with b:
-            depth = st.slider("Hidden layers", 1, 10, 2, key=f"{P}_depth", bind="query-params")
-            width = st.select_slider("Units per hidden layer", WIDTHS, value=16,
-                                     key=f"{P}_width", bind="query-params")
-            activation = st.selectbox("Activation", ACTIVATIONS, key=f"{P}_act",
-                                      bind="query-params")
-            skip = st.toggle("Skip connections", value=False, key=f"{P}_skip",
+            st.slider("Hidden layers", 1, 10, d["depth"], key=f"{P}_depth", bind="query-params")
+            st.select_slider("Units per hidden layer", WIDTHS, value=d["width"],
+                             key=f"{P}_width", bind="query-params")
+            st.selectbox("Activation", ACTIVATIONS, index=ACTIVATIONS.index(d["act"]),
+                         key=f"{P}_act", bind="query-params")
+            skip = st.toggle("Skip connections", value=d["skip"], key=f"{P}_skip",
                              bind="query-params",
                              help="Each hidden layer after the first adds its input to its "
                                   "output: h ← h + act(W h + b), as in residual networks "
                                   "(He et al. 2016).")
-            loss = st.selectbox("Loss", list(LOSSES), format_func=LOSSES.get, key=f"{P}_loss",
-                                bind="query-params")
+            st.selectbox("Loss", list(LOSSES), index=list(LOSSES).index(d["loss"]),
+                         format_func=LOSSES.get, key=f"{P}_loss", bind="query-params")
         with c:
-            choice = controls.optimizer_picker(P, default="adam", default_lr=_lr_default)
-            steps = st.select_slider("Steps", STEPS, value=1000, key=f"{P}_steps",
-                                     bind="query-params",
-                                     help=f"Full-batch steps. Newton-type methods stop after "
-                                          f"{SECOND_ORDER_STEPS}: each step builds a Hessian.")
-    s = Setup(dataset, int(points), float(noise), int(depth), int(width), activation, bool(skip),
-              loss, choice.name, float(choice.lr), choice.hyper, int(steps), int(seed))
+            choice = controls.optimizer_picker(P, default=d["optimizer"], default_lr=lr_default)
+            st.select_slider("Steps", STEPS, value=d["steps"], key=f"{P}_steps",
+                             bind="query-params",
+                             help=f"Full-batch steps. Newton-type methods stop after "
+                                  f"{SECOND_ORDER_STEPS}: each step builds a Hessian.")
+    s = setup_from(st.session_state, lr=choice.lr, hyper=choice.hyper)
     net = s.net()
     note = f"**{net.size:,} weights** ({s.label()})."
     if skip and not any(net.skips):
@@ -293,6 +136,7 @@ def train_section(s: Setup) -> views.Trained | None:
     try:
         with controls.progress("Training runs A and B together…") as bar:
             t = trained(s, _progress=bar)
+        xs, ys, prob = boundary(s)
     except ValueError as exc:  # BudgetError, or a second-order method on a large network
         controls.show_problem(exc)
         return None
@@ -306,7 +150,6 @@ def train_section(s: Setup) -> views.Trained | None:
                            "loss": t.loss.ravel()})
     st.session_state[f"_{P}_frames"] = {"Training loss": curves}
     with classroom.section("The data and what the network learned"):
-        xs, ys, prob = boundary(s)
         X, y = s.data()
         cols = st.columns(2)
         for i, (col, run) in enumerate(zip(cols, "AB")):
@@ -399,18 +242,19 @@ def _barrier_tol(losses) -> float:
 @st.fragment
 def slice_section(s: Setup, t: views.Trained) -> None:
     a, b, c = st.columns(3)
-    n = a.select_slider("Grid points per side", GRIDS, value=41, key=f"{P}_grid",
-                        bind="query-params")
-    span = b.select_slider("Slice half-width (in filter-normalised units)", SPANS, value=1.0,
-                           key=f"{P}_span", bind="query-params",
-                           help="α and β run from −this to +this; 1 changes every neuron by "
-                                "as much as it already weighs.")
-    dseed = int(c.number_input("Random directions: seed", min_value=0.0, max_value=10_000.0,
-                               value=0.0, step=1.0, format="%.0f", key=f"{P}_dseed",
-                               bind="query-params"))
+    a.select_slider("Grid points per side", GRIDS, value=DEFAULTS["grid"], key=f"{P}_grid",
+                    bind="query-params")
+    b.select_slider("Slice half-width (in filter-normalised units)", SPANS,
+                    value=DEFAULTS["span"], key=f"{P}_span", bind="query-params",
+                    help="α and β run from −this to +this; 1 changes every neuron by "
+                         "as much as it already weighs.")
+    c.number_input("Random directions: seed", min_value=0.0, max_value=10_000.0,
+                   value=float(DEFAULTS["dseed"]), step=1.0, format="%.0f", key=f"{P}_dseed",
+                   bind="query-params")
+    n, span, dseed = slice_args(st.session_state)
     try:
         with st.spinner(f"Evaluating 2 × {n * n:,} networks…"):
-            sl = slices(s, int(n), float(span), dseed)
+            sl = slices(s, n, span, dseed)
     except ValueError as exc:
         controls.show_problem(exc)
         return
@@ -466,25 +310,24 @@ def slice_section(s: Setup, t: views.Trained) -> None:
 
 # -- 4. side by side ----------------------------------------------------------------------------
 
-def _compare_setups(s: Setup) -> tuple[str, list[tuple[str, Setup]]] | None:
+def _compare_setups(s: Setup) -> tuple[str, list[tuple[str, Setup]]]:
+    d = DEFAULTS
     a, b, c = st.columns(3)
-    mode = a.selectbox("Compare", list(COMPARE), format_func=COMPARE.get, key=f"{P}_cmp",
-                       bind="query-params")
+    mode = a.selectbox("Compare", list(COMPARE), index=list(COMPARE).index(d["cmp"]),
+                       format_func=COMPARE.get, key=f"{P}_cmp", bind="query-params")
     if mode == "width":
-        layers = b.slider("Hidden layers (both)", 1, 4, 2, key=f"{P}_cmp_layers",
-                          bind="query-params")
-        narrow, wide = c.select_slider("Units: narrow and wide", WIDTHS, value=(4, 32),
-                                       key=f"{P}_cmp_widths", bind="query-params")
-        pair = [(f"{narrow} units per layer", s._replace(depth=layers, width=narrow, skip=False)),
-                (f"{wide} units per layer", s._replace(depth=layers, width=wide, skip=False))]
+        b.slider("Hidden layers (both)", 1, 4, d["cmp_layers"], key=f"{P}_cmp_layers",
+                 bind="query-params")
+        c.select_slider("Units: narrow and wide", WIDTHS, value=d["cmp_widths"],
+                        key=f"{P}_cmp_widths", bind="query-params")
     else:
-        layers = b.slider("Hidden layers (both)", 2, 10, 10, key=f"{P}_cmp_depth",
-                          bind="query-params")
-        width = c.select_slider("Units per layer (both)", WIDTHS[:4], value=8,
-                                key=f"{P}_cmp_width", bind="query-params")
-        pair = [("no skip connections", s._replace(depth=layers, width=width, skip=False)),
-                ("with skip connections", s._replace(depth=layers, width=width, skip=True))]
-    return mode, pair
+        b.slider("Hidden layers (both)", 2, 10, d["cmp_depth"], key=f"{P}_cmp_depth",
+                 bind="query-params")
+        c.select_slider("Units per layer (both)", WIDTHS[:4], value=d["cmp_width"],
+                        key=f"{P}_cmp_width", bind="query-params")
+    with a:
+        controls.seed_input(f"{P}_cmp", d["cmp_seed"])
+    return compare_pair(s, st.session_state)
 
 
 @st.fragment
@@ -515,9 +358,11 @@ def compare_section(s: Setup) -> None:
     st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
     (k0, k1) = (r["dips in the slice"] for r in rows)
     low0, low1 = (r[f"slice below {coin:.3g}"] for r in rows)
-    st.caption(f"Both slices: run A of each network, random filter-normalised directions (seed "
-               f"0), α and β from −{COMPARE_SPAN:g} to {COMPARE_SPAN:g}, one colour scale shared "
-               f"by the two pictures. *Dips*: grid points lower than all eight neighbours. "
+    st.caption(f"Both slices: run A of each network, trained on data drawn with this section's "
+               f"own seed (a new seed at the top leaves this pair alone), random "
+               f"filter-normalised directions (direction seed 0), α and β from "
+               f"−{COMPARE_SPAN:g} to {COMPARE_SPAN:g}, one colour scale shared by the two "
+               f"pictures. *Dips*: grid points lower than all eight neighbours. "
                f"*Slice below {coin:.3g}*: the share of the slice where the network still beats "
                "predicting ½ for every point (that is its loss).")
     if mode == "width":
@@ -596,25 +441,6 @@ def curvature_section(s: Setup, t: views.Trained) -> None:
 
 
 # -- page --------------------------------------------------------------------------------------
-
-def _scene(dataset: str, depth: int, width: int, activation: str = "tanh", skip: bool = False,
-           steps: int = 1000, **extra) -> dict[str, object]:
-    values = {f"{P}_data": dataset, f"{P}_points": 200, f"{P}_noise": 0.1, f"{P}_depth": depth,
-              f"{P}_width": width, f"{P}_act": activation, f"{P}_skip": skip, f"{P}_loss": "bce",
-              f"{P}_optimizer": "adam", f"{P}_lr": 0.01, f"{P}_steps": steps, f"{P}_seed": 0}
-    values.update({f"{P}_{k}": v for k, v in extra.items()})
-    return values
-
-
-SCENES = {
-    "Moons, small tanh net": _scene("moons", 1, 8, cmp="width"),
-    "Spirals: wide vs narrow": _scene("spirals", 2, 32, cmp="width", cmp_layers=2,
-                                      cmp_widths=(4, 64)),
-    "Deep narrow: skips smooth the slice": _scene("spirals", 10, 8, skip=True, cmp="skip",
-                                                  cmp_depth=10, cmp_width=8),
-    "XOR: two solutions, a barrier between": _scene("xor", 1, 4, cmp="width"),
-}
-
 
 def predict_section(s: Setup) -> None:
     try:

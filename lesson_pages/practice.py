@@ -1,12 +1,11 @@
 """Lesson: what makes training work in practice — the choices that decide whether a network trains.
 
-Thin page: URL-bound controls → cached calls into core.practice (each section one or a few batched
-trainings of many restarts) → Altair charts (ui.practice_views). Three live experiments: the
-recipe against a hard setting, a learning-rate sweep, and one choice at a time against a baseline.
+Thin page: URL-bound controls → cached calls into core.practice (ui.practice_compute; each section
+one or a few batched trainings of many restarts) → Altair charts (ui.practice_views). Three live
+experiments: the recipe against a hard setting, a learning-rate sweep, and one choice at a time
+against a baseline.
 """
 from __future__ import annotations
-
-from dataclasses import astuple
 
 import numpy as np
 import pandas as pd
@@ -15,16 +14,26 @@ import streamlit as st
 from core import data, practice
 from ui import classroom, controls
 from ui import practice_views as views
+from ui.practice_compute import (
+    DEFAULTS,
+    FIRST_ORDER,
+    HARD_SCALE,
+    SCENES,
+    P,
+    baseline,
+    question,
+    recipe_settings,
+    sweep_data,
+    sweep_lrs,
+    train,
+)
 
-P = "pr"
 RESTARTS = (4, 8, 16, 32)
 STEPS = (100, 200, 300, 500, 1000)
 TARGETS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3)
 WIDTHS = (2, 4, 8, 16, 32, 64)
 BATCHES = (8, 16, 32, 64, practice.POINTS)  # the last: every point, every step
 SWEEP_LRS = tuple(controls.log_values(1e-4, 100.0, per_decade=2))
-FIRST_ORDER = tuple(practice.OPTIMIZERS)
-DEFAULT_LR = {"sgd": 0.5, "momentum": 0.05, "adam": 0.01}
 LN2 = float(np.log(2))
 
 IDEA = (
@@ -61,44 +70,15 @@ WORDS = (
     "steps.")
 
 
-# -- computation: plain arguments in, numpy and small dataclasses out (cached) -----------------
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def sweep_data(dataset: str, depth: int, width: int, activation: str, optimizer: str,
-               lrs: tuple, restarts: int, steps: int, seed: int, _progress=None):
-    """The sweep as one batched run: (summary columns, median-curve bands, starting loss)."""
-    s = practice.Setting(dataset, depth, width, activation, False, sweep_init(activation), None,
-                         optimizer, lrs[0])
-    runs = practice.sweep(s, lrs, restarts, steps, seed, progress=_progress)
-    start = float(np.median(np.concatenate([r.start for r in runs])))
-    return practice.sweep_table(lrs, runs), [practice.band(r) for r in runs], start
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def train_data(settings: tuple, restarts: int, steps: int, seed: int, _progress=None):
-    """Runs of several settings, each given as a tuple of plain values (a Setting's fields), as
-    (loss, overflowed_at, diverged) arrays: plain values, so that a cached copy stays readable
-    when a development server reloads core after an edit."""
-    runs = practice.train([practice.Setting(*s) for s in settings], restarts, steps, seed,
-                          progress=_progress)
-    return [(r.loss, r.overflowed_at, r.diverged) for r in runs]
-
-
-def sweep_init(activation: str) -> str:
-    return "he" if activation == "relu" else "xavier"
-
-
 def run_settings(settings: dict[str, practice.Setting], restarts: int, steps: int, seed: int,
                  text: str) -> dict[str, practice.Runs] | None:
     """Train the settings (cached); a refused request shows why and returns None."""
     try:
         with controls.progress(text) as bar:
-            runs = train_data(tuple(astuple(s) for s in settings.values()), restarts, steps,
-                              seed, _progress=bar)
+            return train(settings, restarts, steps, seed, progress=bar)
     except ValueError as exc:
         controls.show_problem(exc)
         return None
-    return {label: practice.Runs(*r) for label, r in zip(settings, runs)}
 
 
 # -- shared presentation -----------------------------------------------------------------------
@@ -135,23 +115,30 @@ def curves(runs: dict[str, practice.Runs], target: float, every: bool = False,
     return views.curves_chart(bands, target, restarts=lines, legend=legend), bands
 
 
-def dataset_picker(key: str, default: str = "circles") -> str:
+def default_index(options, key: str) -> int:
+    """Where the widget's default (DEFAULTS) sits among its options."""
+    return list(options).index(DEFAULTS[key])
+
+
+def dataset_picker(key: str) -> str:
     names = data.names()
-    return st.selectbox("Dataset", list(names), index=list(names).index(default),
+    return st.selectbox("Dataset", list(names), index=default_index(names, key),
                         format_func=names.get, key=key, bind="query-params",
                         help=f"{practice.POINTS} points of a 2-D toy problem with two classes.")
 
 
-def runs_inputs(prefix: str, restarts: int = 16, steps: int = 300, target: bool = True):
+def runs_inputs(prefix: str, target: bool = True):
     """Restarts, steps, (target loss) and seed of one section."""
-    r = st.select_slider("Restarts per setting", RESTARTS, value=restarts,
+    r = st.select_slider("Restarts per setting", RESTARTS, value=DEFAULTS[f"{prefix}_restarts"],
                          key=f"{prefix}_restarts", bind="query-params")
-    s = st.select_slider("Steps", STEPS, value=steps, key=f"{prefix}_steps", bind="query-params")
+    s = st.select_slider("Steps", STEPS, value=DEFAULTS[f"{prefix}_steps"], key=f"{prefix}_steps",
+                         bind="query-params")
     t = st.select_slider("Target loss", TARGETS, value=0.1, key=f"{prefix}_target",
                          bind="query-params",
                          help=f"The loss that counts as trained (50% everywhere is {LN2:.3f}).") \
         if target else None
-    return int(r), int(s), (float(t) if t is not None else None), controls.seed_input(prefix)
+    seed = controls.seed_input(prefix, DEFAULTS[f"{prefix}_seed"])
+    return int(r), int(s), (float(t) if t is not None else None), seed
 
 
 def remember(name: str, df: pd.DataFrame) -> None:
@@ -160,20 +147,6 @@ def remember(name: str, df: pd.DataFrame) -> None:
 
 
 # -- 1. the recipe against a hard setting --------------------------------------------------------
-
-HARD_SCALE = 0.1  # the hard setting's first weights: N(0, 0.1²)
-SHORT = {"he": "He init", "relu": "ReLU", "adam": "Adam", "skip": "skips"}
-
-
-def recipe_settings(dataset: str, depth: int, width: int, ingredients, sgd_lr: float,
-                    adam_lr: float) -> dict[str, practice.Setting]:
-    """The hard setting and the recipe (the hard setting with the chosen ingredients on)."""
-    hard = practice.hard(dataset, depth, width, sgd_lr, scale=HARD_SCALE)
-    chosen = [SHORT[i] for i in practice.INGREDIENTS if i in ingredients]
-    label = f"recipe: {', '.join(chosen)}" if chosen else "recipe with no ingredient (= hard)"
-    return {"hard: sigmoid, small init, plain SGD": hard,
-            label: practice.recipe(hard, ingredients, adam_lr)}
-
 
 @st.fragment
 def recipe_section() -> None:
@@ -186,19 +159,21 @@ def recipe_section() -> None:
         a, b, c = st.columns(3)
         with a:
             dataset = dataset_picker(f"{P}_rc_data")
-            depth = st.slider("Hidden layers", 2, 8, 4, key=f"{P}_rc_depth", bind="query-params")
-            width = st.select_slider("Units per layer", (8, 16, 32), value=16,
-                                     key=f"{P}_rc_width", bind="query-params")
+            depth = st.slider("Hidden layers", 2, 8, DEFAULTS[f"{P}_rc_depth"],
+                              key=f"{P}_rc_depth", bind="query-params")
+            width = st.select_slider("Units per layer", (8, 16, 32),
+                                     value=DEFAULTS[f"{P}_rc_width"], key=f"{P}_rc_width",
+                                     bind="query-params")
         with b:
             ingredients = st.multiselect(
                 "Ingredients of the recipe", list(practice.INGREDIENTS),
-                default=list(practice.INGREDIENTS), format_func=practice.INGREDIENTS.get,
+                default=DEFAULTS[f"{P}_rc_ingredients"], format_func=practice.INGREDIENTS.get,
                 key=f"{P}_rc_ingredients", bind="query-params",
                 help="Take one out to see how much it alone was doing.")
             sgd_lr = controls.log_slider("Learning rate of plain SGD", f"{P}_rc_sgd_lr", 0.01,
-                                         3.2, 0.5, per_decade=4)
+                                         3.2, DEFAULTS[f"{P}_rc_sgd_lr"], per_decade=4)
             adam_lr = controls.log_slider("Learning rate of Adam", f"{P}_rc_adam_lr", 1e-3, 0.1,
-                                          0.01, per_decade=4)
+                                          DEFAULTS[f"{P}_rc_adam_lr"], per_decade=4)
         with c:
             restarts, steps, target, seed = runs_inputs(f"{P}_rc")
     settings = recipe_settings(dataset, depth, width, ingredients, sgd_lr, adam_lr)
@@ -248,25 +223,32 @@ def sweep_section() -> None:
         a, b, c = st.columns(3)
         with a:
             dataset = dataset_picker(f"{P}_sw_data")
-            depth = st.slider("Hidden layers", 1, 4, 2, key=f"{P}_sw_depth", bind="query-params")
-            width = st.select_slider("Units per layer", (4, 8, 16, 32), value=16,
-                                     key=f"{P}_sw_width", bind="query-params")
-            activation = st.selectbox("Activation", list(practice.ACTIVATIONS), index=1,
+            depth = st.slider("Hidden layers", 1, 4, DEFAULTS[f"{P}_sw_depth"],
+                              key=f"{P}_sw_depth", bind="query-params")
+            width = st.select_slider("Units per layer", (4, 8, 16, 32),
+                                     value=DEFAULTS[f"{P}_sw_width"], key=f"{P}_sw_width",
+                                     bind="query-params")
+            activation = st.selectbox("Activation", list(practice.ACTIVATIONS),
+                                      index=default_index(practice.ACTIVATIONS, f"{P}_sw_act"),
                                       format_func=practice.ACTIVATIONS.get,
                                       key=f"{P}_sw_act", bind="query-params",
                                       help="Initialised with He's scale for ReLU, Xavier's "
                                            "otherwise.")
         with b:
-            optimizer = st.selectbox("Optimiser", FIRST_ORDER, format_func=practice.OPTIMIZERS.get,
+            optimizer = st.selectbox("Optimiser", FIRST_ORDER,
+                                     index=default_index(FIRST_ORDER, f"{P}_sw_opt"),
+                                     format_func=practice.OPTIMIZERS.get,
                                      key=f"{P}_sw_opt", bind="query-params")
             lo, hi = st.select_slider("Learning rates from … to …", SWEEP_LRS,
-                                      value=(0.001, 100.0), format_func=lambda v: f"{v:g}",
+                                      value=DEFAULTS[f"{P}_sw_range"],
+                                      format_func=lambda v: f"{v:g}",
                                       key=f"{P}_sw_range", bind="query-params")
-            count = st.slider("How many learning rates", 4, 12, 8, key=f"{P}_sw_count",
-                              bind="query-params", help="Spaced evenly on a log scale.")
+            count = st.slider("How many learning rates", 4, 12, DEFAULTS[f"{P}_sw_count"],
+                              key=f"{P}_sw_count", bind="query-params",
+                              help="Spaced evenly on a log scale.")
         with c:
             restarts, steps, _, seed = runs_inputs(f"{P}_sw", target=False)
-    lrs = tuple(practice.lr_grid(lo, hi, count))
+    lrs = sweep_lrs(lo, hi, count)
     try:
         with controls.progress(f"Training {len(lrs)} learning rates × {restarts} restarts at once…") \
                 as bar:
@@ -375,49 +357,55 @@ def baseline_inputs():
     a, b, c = st.columns(3)
     with a:
         dataset = dataset_picker(f"{P}_data")
-        depth = st.slider("Hidden layers", 1, 8, 3, key=f"{P}_depth", bind="query-params")
-        width = st.select_slider("Units per layer", WIDTHS, value=16, key=f"{P}_width",
-                                 bind="query-params")
-        activation = st.selectbox("Activation", list(practice.ACTIVATIONS), index=1,
+        depth = st.slider("Hidden layers", 1, 8, DEFAULTS[f"{P}_depth"], key=f"{P}_depth",
+                          bind="query-params")
+        width = st.select_slider("Units per layer", WIDTHS, value=DEFAULTS[f"{P}_width"],
+                                 key=f"{P}_width", bind="query-params")
+        activation = st.selectbox("Activation", list(practice.ACTIVATIONS),
+                                  index=default_index(practice.ACTIVATIONS, f"{P}_act"),
                                   format_func=practice.ACTIVATIONS.get, key=f"{P}_act",
                                   bind="query-params")
-        skip = st.toggle("Skip connections", value=False, key=f"{P}_skip", bind="query-params",
+        skip = st.toggle("Skip connections", value=DEFAULTS[f"{P}_skip"], key=f"{P}_skip",
+                         bind="query-params",
                          help="Between hidden layers of the same width (needs 2 or more).")
     with b:
-        init = st.selectbox("Initialisation", list(practice.INITS), index=1,
+        init = st.selectbox("Initialisation", list(practice.INITS),
+                            index=default_index(practice.INITS, f"{P}_init"),
                             format_func=lambda k: practice.INITS[k][0], key=f"{P}_init",
                             bind="query-params")
         small = controls.log_slider("Too small: spread s of N(0, s²)", f"{P}_small", 1e-3, 0.32,
-                                    0.01, per_decade=2)
+                                    DEFAULTS[f"{P}_small"], per_decade=2)
         large = controls.log_slider("Too large: spread s of N(0, s²)", f"{P}_large", 1.0, 30.0,
-                                    5.0, per_decade=4)
-        optimizer = st.selectbox("Optimiser", FIRST_ORDER, index=1,
+                                    DEFAULTS[f"{P}_large"], per_decade=4)
+        optimizer = st.selectbox("Optimiser", FIRST_ORDER,
+                                 index=default_index(FIRST_ORDER, f"{P}_opt"),
                                  format_func=practice.OPTIMIZERS.get, key=f"{P}_opt",
                                  bind="query-params")
         lrs = {optimizer: lr_input(optimizer)}
     with c:
-        batch = st.select_slider("Batch size", BATCHES, value=practice.POINTS,
+        batch = st.select_slider("Batch size", BATCHES, value=DEFAULTS[f"{P}_batch"],
                                  format_func=lambda v: f"all {v}" if v == practice.POINTS
                                  else str(v), key=f"{P}_batch", bind="query-params",
                                  help="Points per step; 'all' is full-batch gradient descent.")
         restarts, steps, target, seed = runs_inputs(P)
         every = st.toggle("Show every restart", value=False, key=f"{P}_every",
                           bind="query-params", help="Faint lines under the median and band.")
-    scale = {"small": small, "large": large}.get(init)
-    base = practice.Setting(dataset, depth, int(width), activation, skip, init, scale, optimizer,
-                            lrs[optimizer], None if batch == practice.POINTS else int(batch))
+    base = baseline(dataset, depth, width, activation, skip, init, small, large, optimizer,
+                    lrs[optimizer], batch)
     return base, small, large, lrs, every, (restarts, steps, target, seed)
 
 
 def lr_input(name: str) -> float:
     return controls.log_slider(f"Learning rate of {practice.OPTIMIZERS[name]}", f"{P}_lr_{name}",
-                               1e-3, 3.2, DEFAULT_LR[name], per_decade=4)
+                               1e-3, 3.2, DEFAULTS[f"{P}_lr_{name}"], per_decade=4)
 
 
 @st.fragment
 def compare_section() -> None:
-    choice = st.radio("Compare", list(practice.CHOICES), format_func=practice.CHOICES.get,
-                      horizontal=True, key=f"{P}_choice", bind="query-params")
+    choice = st.radio("Compare", list(practice.CHOICES),
+                      index=default_index(practice.CHOICES, f"{P}_choice"),
+                      format_func=practice.CHOICES.get, horizontal=True, key=f"{P}_choice",
+                      bind="query-params")
     with classroom.controls("Baseline network and training"):
         base, small, large, lrs, every, (restarts, steps, target, seed) = baseline_inputs()
         if choice == "optimizer":
@@ -449,23 +437,11 @@ def compare_section() -> None:
                    f"{practice.describe('batch', base)}; {restarts} restarts × {steps} steps.")
 
 
-# -- scenes, page ------------------------------------------------------------------------------------
-
-SCENES = {
-    "Sigmoid stalls, ReLU flies": {f"{P}_choice": "activation", f"{P}_depth": 4},
-    "Too small a start": {f"{P}_choice": "init", f"{P}_depth": 3, f"{P}_opt": "sgd"},
-    "Skips rescue a deep, small start": {f"{P}_choice": "skip", f"{P}_depth": 6,
-                                         f"{P}_act": "tanh", f"{P}_init": "small",
-                                         f"{P}_small": 0.1, f"{P}_steps": 300,
-                                         f"{P}_restarts": 16},
-    "Minibatch noise": {f"{P}_choice": "batch", f"{P}_depth": 3},
-    "Adam's learning rates": {f"{P}_sw_opt": "adam", f"{P}_sw_range": (0.0001, 10.0)},
-}
-
+# -- the prediction, page ----------------------------------------------------------------------------
 
 def predict_section() -> None:
-    settings = recipe_settings("circles", 4, 16, list(practice.INGREDIENTS), 0.5, 0.01)
-    runs = run_settings(settings, 16, 300, 0, "Training the hard setting…")
+    settings, restarts, steps, seed = question()
+    runs = run_settings(settings, restarts, steps, seed, "Training the hard setting…")
     if runs is None:
         return
     hard = next(iter(runs.values()))

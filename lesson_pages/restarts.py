@@ -1,7 +1,8 @@
 """Lesson: local minima and random restarts — where you end up depends on where you start.
 
-Thin page: URL-bound controls → cached calls into core.basins (one batched descent per section,
-one batched training of R networks) → Altair charts (ui.charts, ui.restart_views).
+Thin page: URL-bound controls → cached calls into core.basins (ui.restarts_compute: one batched
+descent per section, one batched training of R networks) → Altair charts (ui.charts,
+ui.restart_views).
 """
 from __future__ import annotations
 
@@ -14,16 +15,25 @@ import streamlit as st
 from core import basins, data, optimizers
 from ui import charts, classroom, controls
 from ui import restart_views as views
+from ui.restarts_compute import (
+    NET_POINTS,
+    SCENES,
+    SHUFFLES,
+    P,
+    basin_data,
+    map_grid,
+    net_data,
+    net_default_lr,
+    restart_curves,
+    restart_data,
+)
 
-P = "rs"
 STEPS = (50, 100, 200, 300, 500, 1000, 2000)
 GRIDS = (20, 40, 60, 80, 100, 120, 150, 200)
 RESTARTS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
-SHUFFLES = 200
 NET_RESTARTS = (4, 8, 16, 32, 64, 128, 256)
 NET_STEPS = (100, 200, 500, 1000, 2000, 5000)
 WIDTHS = (1, 2, 3, 4, 6, 8, 16, 32)
-XOR_LR = 3.16  # a gradient-descent step on the learning-rate grid that trains the XOR net
 
 IDEA = (
     "Gradient descent only ever walks downhill, so where it ends depends on where it starts. A "
@@ -32,47 +42,6 @@ IDEA = (
     "attraction**. Below you map the basins, count how many random restarts it takes to find the "
     "global minimum, try noise as a way out, and watch the same story in real networks."
 )
-
-
-# -- computation: plain arguments in, numpy and small dataclasses out (cached) -----------------------
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def basin_data(key: str, formula: str, optimizer: str, lr: float, hyper: tuple, steps: int,
-               seed: int, grid: int, samples: int, _progress=None) -> basins.BasinMap:
-    s = controls.surface_for(key, formula)
-    return basins.basin_map(s, grid, optimizer, lr, steps, samples=samples, seed=seed,
-                            progress=_progress, **dict(hyper))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def grid_limit(key: str, formula: str, optimizer: str, steps: int) -> int:
-    return basins.largest_grid(controls.surface_for(key, formula), steps, optimizer)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def restart_data(key: str, formula: str, optimizer: str, lr: float, hyper: tuple, steps: int,
-                 seed: int, n: int, noise: float = 0.0, _progress=None) -> basins.Restarts:
-    s = controls.surface_for(key, formula)
-    return basins.restarts(s, n, optimizer, lr, steps, seed=seed, noise=noise, anneal=noise > 0,
-                           progress=_progress, **dict(hyper))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def restart_curves(key: str, formula: str, optimizer: str, lr: float, hyper: tuple, steps: int,
-                   seed: int, n: int):
-    r = restart_data(key, formula, optimizer, lr, hyper, steps, seed, n)
-    usable = r.codes > basins.ESCAPED
-    return (basins.best_after_k(r.final_loss, usable, SHUFFLES, seed),
-            basins.success_within_k(r.success, SHUFFLES, seed))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def net_data(dataset: str, points: int, spread: float, width: int, layers: int, activation: str,
-             loss: str, restarts: int, steps: int, optimizer: str, lr: float, hyper: tuple,
-             seed: int, _progress=None) -> basins.NetRestarts:
-    return basins.net_restarts(dataset, points, spread, (width,) * layers, activation, loss,
-                               restarts, steps, optimizer, lr, seed, progress=_progress,
-                               **dict(hyper))
 
 
 # -- small helpers -------------------------------------------------------------------------------
@@ -114,24 +83,6 @@ def apart(codes: np.ndarray) -> str:
     return f"{text}: left out of the histogram." if text else ""
 
 
-# -- scenes ------------------------------------------------------------------------------------------
-
-SCENES = {
-    "Himmelblau: four basins": {f"{P}_surface": "himmelblau", f"{P}_optimizer": "sgd",
-                                f"{P}_lr": 0.01, f"{P}_steps": 500, f"{P}_grid": 200,
-                                f"{P}_n": 1000},
-    "Rastrigin traps gradient descent": {f"{P}_surface": "rastrigin", f"{P}_optimizer": "sgd",
-                                         f"{P}_lr": 0.002, f"{P}_steps": 500, f"{P}_grid": 200,
-                                         f"{P}_n": 2000},
-    "Noise helps on Rastrigin": {f"{P}_surface": "rastrigin", f"{P}_optimizer": "sgd",
-                                 f"{P}_lr": 0.00316, f"{P}_steps": 1000, f"{P}_grid": 100,
-                                 f"{P}_n": 1000, f"{P}_noise": 100.0},
-    "XOR stalls": {f"{P}_data": "xor", f"{P}_width": 2, f"{P}_layers": 1,
-                   f"{P}_act": "sigmoid", f"{P}_loss": "mse", f"{P}_net_optimizer": "sgd",
-                   f"{P}_net_lr": XOR_LR, f"{P}_restarts": 64, f"{P}_net_steps": 2000},
-}
-
-
 # -- sections ----------------------------------------------------------------------------------------
 
 @st.fragment
@@ -144,8 +95,7 @@ def basin_section(sc: controls.SurfaceChoice, oc: controls.OptimizerChoice, step
                                help="The map runs one start from the centre of every cell.")
     samples = right.slider("Sample paths per side", 0, 5, 3, key=f"{P}_samples",
                            bind="query-params", help="A few whole paths drawn over the map.")
-    limit = grid_limit(sc.key, sc.formula, oc.name, steps)
-    grid = min(asked, max(limit, 2))
+    grid = map_grid(sc.key, sc.formula, oc.name, steps, asked)
     if grid < asked:
         st.caption(f":material/speed: {asked}×{asked} starts of {steps:,} steps would take too "
                    f"long with this surface and optimiser; the map uses {grid}×{grid}.")
@@ -299,15 +249,14 @@ def good_enough_section(sc, oc, steps: int, seed: int, n: int) -> None:
 
 
 def _net_default_lr() -> float | None:
-    """Plain gradient descent gets the large step the XOR network needs (squared error on
-    sigmoids has small gradients); every other optimiser its own default. The choice is read
-    from the widget's state, or on a fresh visit from the link, before the picker draws."""
+    """The network optimiser's default step (net_default_lr). The choice is read from the
+    widget's state, or on a fresh visit from the link, before the picker draws."""
     key = f"{P}_net_optimizer"
     name = st.session_state.get(key)
     if name is None:
         label = st.query_params.get(key)
         name = next((k for k, i in optimizers.names().items() if i.label == label), "sgd")
-    return XOR_LR if name == "sgd" else None
+    return net_default_lr(name)
 
 
 def _net_controls() -> dict:
@@ -346,7 +295,7 @@ def network_section() -> None:
     oc = c["oc"]
     try:
         with controls.progress(f"Training {c['restarts']} networks at once…") as bar:
-            r = net_data(c["dataset"], 200, c["spread"], c["width"], c["layers"], c["act"],
+            r = net_data(c["dataset"], NET_POINTS, c["spread"], c["width"], c["layers"], c["act"],
                          c["loss"], c["restarts"], c["steps"], oc.name, oc.lr, oc.hyper,
                          c["seed"], _progress=bar)
     except ValueError as exc:

@@ -1,7 +1,7 @@
 """Lesson: saddle points and flat regions — where the slope vanishes but you are not at a minimum.
 
-Thin page: URL-bound controls → cached calls into core (escape, descent, curvature, networks) →
-Altair charts (ui.charts, ui.saddle_views). Three live experiments: escaping a saddle from (1, ε),
+Thin page: URL-bound controls → cached calls into core (ui.saddles_compute) → Altair charts
+(ui.charts, ui.saddle_views). Three live experiments: escaping a saddle from (1, ε),
 a degenerate (monkey) saddle against a strict one, and a real network's plateau.
 """
 from __future__ import annotations
@@ -11,19 +11,33 @@ import math
 import numpy as np
 import pandas as pd
 import streamlit as st
-import torch
 
-from core import data, descent, escape, optimizers
+from core import data, escape, optimizers
 from ui import charts, classroom, controls
 from ui import saddle_views as views
+from ui.saddles_compute import (
+    DEFAULTS,
+    PREDICT_LR,
+    PREDICT_STEPS,
+    SCENES,
+    SECOND_ORDER_STEPS,
+    P,
+    escape_of,
+    free_of,
+    lr_for,
+    plateau_runs,
+    runs_for,
+    saddles_of,
+    strict_steps,
+    surface_grid,
+    sweep,
+)
 
-P = "sd"
-MAP_N = 101
 STEPS = (100, 200, 300, 500, 800, 1200, 2000, 3000)
-SECOND_ORDER_STEPS = 100  # Newton-type runs stop here: each step builds a Hessian per restart
 MONKEY_STEPS = (500, 1000, 1500, 3000, 5000)
 NET_STEPS = (200, 400, 800, 1500, 2500)
 FIRST_ORDER = ("sgd", "momentum", "adam")
+ACTIVATIONS = ("tanh", "sigmoid")
 OFFERED = ("sgd", "momentum", "adam", "newton", "saddle_free_newton", "perturbed_gd")
 PREDICT_EPS = (1e-4, 1e-8)
 
@@ -56,73 +70,7 @@ WORDS = (
     "the saddle have nearly its height, so a run that falls this far below it has left.")
 
 
-# -- computation: plain arguments in, numpy out (cached) --------------------------------------
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def saddles_of(key: str, formula: str) -> list[escape.Saddle]:
-    return escape.find_saddles(controls.surface_for(key, formula))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def surface_grid(key: str, formula: str):
-    xs, ys, z = controls.surface_for(key, formula).grid(MAP_N)
-    return xs.numpy(), ys.numpy(), z.numpy()
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def escape_runs(key: str, formula: str, saddle: int, name: str, lr: float, hyper: tuple,
-                noise: float, eps: float, along: float, steps: int, seed: int) -> escape.Escape:
-    """One optimiser from (saddle + along·stable + ε·unstable) for the chosen ε, ε = 0 and the
-    whole sweep, as one batched float64 run: restarts 0, 1 and 2… in that order."""
-    s = controls.surface_for(key, formula)
-    return escape.measure(s, saddles_of(key, formula)[saddle], (eps, 0.0, *escape.EPS_GRID),
-                          name, lr, steps, along, seed, noise, **dict(hyper))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def free_run(key: str, formula: str, name: str, lr: float, hyper: tuple, noise: float,
-             x0: float, y0: float, steps: int, seed: int) -> pd.DataFrame:
-    """One optimiser from a chosen start, for surfaces without a saddle: step, x, y, loss,
-    grad_norm, index, and `stopped` (−1, or the step at which it left the map's box)."""
-    s = controls.surface_for(key, formula)
-    run = descent.run(s, torch.tensor([[x0, y0]], dtype=torch.float64), optimizer=name, lr=lr,
-                      steps=steps, seed=seed, noise=noise, **dict(hyper))
-    idx = escape.path_index(s, run.path[:, 0])
-    return pd.DataFrame({"step": run.steps.numpy(), "x": run.path[:, 0, 0].numpy(),
-                         "y": run.path[:, 0, 1].numpy(), "loss": run.loss[:, 0].numpy(),
-                         "grad_norm": run.grad_norm[:, 0].numpy(), "index": idx.numpy(),
-                         "stopped": int(run.stopped_at[0])})
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def sweep(key: str, lr: float, steps: int) -> escape.Escape:
-    """Gradient descent from (1, ε) on a built-in saddle surface, for every ε of the sweep."""
-    s = controls.surface_for(key)
-    return escape.measure(s, saddles_of(key, "")[0], escape.EPS_GRID, "sgd", lr, steps)
-
-
-@st.cache_data(max_entries=32, show_spinner="Training the networks…")
-def plateau_runs(dataset: str, depth: int, width: int, activation: str, small: float,
-                 large: float, name: str, lr: float, steps: int, restarts: int,
-                 seed: int) -> escape.NetPlateau:
-    return escape.net_plateau(dataset, (width,) * depth, activation, (small, large), restarts,
-                              name, lr, steps, seed)
-
-
 # -- small helpers -----------------------------------------------------------------------------
-
-def lr_for(surface):
-    """Defaults that work here: the surface's own gradient-descent step, Newton's full step."""
-    def pick(name: str) -> float:
-        if optimizers.info(name).second_order:
-            return 1.0
-        return 0.05 if name == "adam" else surface.lr
-    return pick
-
-
-def steps_for(name: str, steps: int) -> int:
-    return min(steps, SECOND_ORDER_STEPS) if optimizers.info(name).second_order else steps
-
 
 def outcome(e: escape.Escape, i: int, sd: escape.Saddle, bounded: bool) -> str:
     """How restart i ended, in words."""
@@ -144,41 +92,7 @@ def _saddle_label(sd: escape.Saddle) -> str:
     return f"({sd.x:.3f}, {sd.y:.3f}), loss {sd.value:.4g} — {kind}"
 
 
-def _scene(surface: str, runs: dict[str, float], eps: float, steps: int = 500, **extra):
-    values = {f"{P}_surface": surface, f"{P}_optimizers": list(runs), f"{P}_eps": eps,
-              f"{P}_steps": steps, f"{P}_along": 1.0, f"{P}_noisy": False}
-    values.update({f"{P}_{name}_lr": lr for name, lr in runs.items()})
-    values.update({f"{P}_{k}": v for k, v in extra.items()})
-    return values
-
-
-SCENES = {
-    "Adam escapes the saddle": _scene("saddle", {"sgd": 0.05, "momentum": 0.05, "adam": 0.0562},
-                                      1e-8),
-    "Newton walks into the saddle": _scene("saddle", {"sgd": 0.05, "newton": 1.0,
-                                                      "saddle_free_newton": 1.0}, 1e-4, 300),
-    "Noise knocks it off": _scene("lee_saddle", {"sgd": 0.05, "perturbed_gd": 0.05}, 1e-10, 800,
-                                  noisy=True, sigma=0.001),
-    "Monkey saddle: degenerate": _scene("monkey_saddle", {"sgd": 0.0562, "momentum": 0.0562,
-                                                          "adam": 0.0562}, 1e-4, 2000),
-    "Plateau: looks converged": _scene("plateau", {"sgd": 0.1, "adam": 0.0562}, 1e-6, 1200),
-    "Deep linear net at the origin": _scene("deep_linear_2w", {"sgd": 0.05, "momentum": 0.05,
-                                                               "saddle_free_newton": 1.0}, 1e-6),
-}
-
-
 # -- 1. escaping a saddle ---------------------------------------------------------------------
-
-def _runs(chosen, noisy: bool, sigma: float):
-    """(label, name, lr, hyper, noise) for every run: the chosen optimisers, plus gradient
-    descent with noise when asked for."""
-    info = optimizers.names()
-    runs = [(info[c.name].label, c.name, c.lr, c.hyper, 0.0) for c in chosen]
-    gd = next((c for c in chosen if c.name == "sgd"), None)
-    if noisy and gd is not None:
-        runs.append((f"Gradient descent + noise {sigma:g}", "sgd", gd.lr, (), sigma))
-    return runs
-
 
 def _theory(runs, sd: escape.Saddle, eps) -> tuple[pd.DataFrame, list[tuple[str, float]]]:
     """Theory lines for gradient descent and momentum, and (label, ρ) of each, whose measured
@@ -201,7 +115,7 @@ def escape_section() -> None:
     with classroom.controls("Surface, push and optimisers"):
         left, mid, right = st.columns(3)
         with left:
-            choice = controls.surface_picker(P, default="saddle")
+            choice = controls.surface_picker(P, default=DEFAULTS[f"{P}_surface"])
             s = choice.surface
             try:
                 found = saddles_of(choice.key, choice.formula)
@@ -219,29 +133,29 @@ def escape_section() -> None:
         with mid:
             if found:
                 eps = controls.log_slider("Push ε along the way out", f"{P}_eps", 1e-10, 1e-1,
-                                          1e-6, per_decade=2,
+                                          DEFAULTS[f"{P}_eps"], per_decade=2,
                                           help="The start's offset from the stable direction. "
                                                "Computed in float64: float32 keeps about 7 "
                                                "digits, so next to a coordinate of size 1 (on a "
                                                "tilted saddle) a push below 10⁻⁷ would vanish.")
-                along = st.slider("Start distance along the stable direction", 0.1, 2.0, 1.0,
-                                  0.05, key=f"{P}_along", bind="query-params")
+                along = st.slider("Start distance along the stable direction", 0.1, 2.0,
+                                  DEFAULTS[f"{P}_along"], 0.05, key=f"{P}_along",
+                                  bind="query-params")
             else:
                 x0, y0 = controls.start_inputs(P, s)
-            steps = st.select_slider("Steps", STEPS, value=500, key=f"{P}_steps",
-                                     bind="query-params")
-            seed = controls.seed_input(P)
+            steps = st.select_slider("Steps", STEPS, value=DEFAULTS[f"{P}_steps"],
+                                     key=f"{P}_steps", bind="query-params")
+            seed = controls.seed_input(P, DEFAULTS[f"{P}_seed"])
         with right:
             chosen = controls.optimizers_picker(
-                P, defaults=("sgd", "momentum", "adam", "newton", "saddle_free_newton"),
-                lr_for=lr_for(s), allowed=OFFERED)
-            noisy = st.toggle("Add gradient descent with gradient noise", value=False,
-                              key=f"{P}_noisy", bind="query-params",
+                P, defaults=DEFAULTS[f"{P}_optimizers"], lr_for=lr_for(s), allowed=OFFERED)
+            noisy = st.toggle("Add gradient descent with gradient noise",
+                              value=DEFAULTS[f"{P}_noisy"], key=f"{P}_noisy", bind="query-params",
                               help="Repeats the gradient-descent run with random noise added to "
                                    "every gradient (needs gradient descent in the list).")
-            sigma = controls.log_slider("Noise size σ", f"{P}_sigma", 1e-6, 1e-1, 1e-3,
-                                        per_decade=1)
-    runs = _runs(chosen, noisy, sigma)
+            sigma = controls.log_slider("Noise size σ", f"{P}_sigma", 1e-6, 1e-1,
+                                        DEFAULTS[f"{P}_sigma"], per_decade=1)
+    runs = runs_for(chosen, noisy, sigma)
     if not runs:
         st.info("Choose at least one optimiser above.", icon=":material/info:")
         return
@@ -259,10 +173,9 @@ def escape_section() -> None:
 
 def _compute(choice, pick, runs, eps, along, steps, seed) -> dict[str, escape.Escape]:
     out, bar = {}, st.progress(0.0, text="Descending from every ε…")
-    for i, (label, name, lr, hyper, noise) in enumerate(runs):
+    for i, run in enumerate(runs):
         try:
-            out[label] = escape_runs(choice.key, choice.formula, pick, name, lr, hyper, noise,
-                                     eps, along, steps_for(name, steps), seed)
+            out[run[0]] = escape_of(choice, pick, run, eps, along, steps, seed)
         except ValueError as exc:  # BudgetError, or a setting the optimiser refuses
             controls.show_problem(exc)
         bar.progress((i + 1) / len(runs), text="Descending from every ε…")
@@ -288,8 +201,12 @@ def _saddle_section(choice, sd: escape.Saddle, pick: int, runs, eps: float, alon
     st.session_state[f"_{P}_frames"] = {"Paths from the chosen push": paths,
                                         "Escape steps against the push": measured}
 
-    with classroom.section("Paths near the saddle"):
+    try:
         xs, ys, z = surface_grid(choice.key, choice.formula)
+    except ValueError as exc:  # gate.BusyError: the server stayed busy
+        controls.show_problem(exc)
+        return
+    with classroom.section("Paths near the saddle"):
         _, marker = charts.scrub_marker(paths, int(paths["step"].max()))
         st.altair_chart(charts.layer(charts.surface_heatmap(xs, ys, z, height=420),
                                      charts.minima_layer(s.minima), charts.paths_layer(paths),
@@ -400,11 +317,9 @@ def _zero_note(results, runs, sd: escape.Saddle) -> str | None:
 def _free_section(choice, runs, start, steps: int, seed: int) -> None:
     s = choice.surface
     frames, bar = [], st.progress(0.0, text="Descending…")
-    for i, (label, name, lr, hyper, noise) in enumerate(runs):
+    for i, run in enumerate(runs):
         try:
-            df = free_run(choice.key, choice.formula, name, lr, hyper, noise, *start,
-                          steps_for(name, steps), seed)
-            frames.append(df.assign(run=label, restart=i))
+            frames.append(free_of(choice, run, start, steps, seed).assign(run=run[0], restart=i))
         except ValueError as exc:
             controls.show_problem(exc)
         bar.progress((i + 1) / len(runs), text="Descending…")
@@ -413,8 +328,12 @@ def _free_section(choice, runs, start, steps: int, seed: int) -> None:
         return
     paths = pd.concat(frames, ignore_index=True)
     st.session_state[f"_{P}_frames"] = {"Paths": paths.drop(columns="stopped")}
-    with classroom.section("Paths"):
+    try:
         xs, ys, z = surface_grid(choice.key, choice.formula)
+    except ValueError as exc:  # gate.BusyError: the server stayed busy
+        controls.show_problem(exc)
+        return
+    with classroom.section("Paths"):
         _, marker = charts.scrub_marker(paths, int(paths["step"].max()))
         event = st.altair_chart(
             charts.layer(charts.surface_heatmap(xs, ys, z, height=420),
@@ -478,14 +397,14 @@ def monkey_section() -> None:
         a, b = st.columns(2)
         with a:
             lr = controls.log_slider("Gradient-descent learning rate", f"{P}_m_rate", 0.01, 0.1,
-                                     0.05, per_decade=4)
+                                     DEFAULTS[f"{P}_m_rate"], per_decade=4)
         with b:
-            steps = st.select_slider("Steps for the monkey saddle", MONKEY_STEPS, value=1500,
+            steps = st.select_slider("Steps for the monkey saddle", MONKEY_STEPS,
+                                     value=DEFAULTS[f"{P}_m_steps"],
                                      key=f"{P}_m_steps", bind="query-params")
     bar = st.progress(0.0, text="Descending on both saddles…")
     try:
-        strict_steps = min(steps, int(escape.theory_steps([1e-10], 1 + 2 * lr)[0] * 1.3) + 20)
-        strict = sweep("saddle", lr, strict_steps)
+        strict = sweep("saddle", lr, strict_steps(lr, steps))
         bar.progress(0.3, text="Descending on both saddles…")
         monkey = sweep("monkey_saddle", lr, steps)
     except ValueError as exc:
@@ -544,29 +463,35 @@ def network_section() -> None:
         a, b, c = st.columns(3)
         with a:
             datasets = data.names()
-            dataset = st.selectbox("Dataset", list(datasets), format_func=datasets.get,
-                                   key=f"{P}_net_data", bind="query-params")
-            depth = st.slider("Hidden layers", 1, 4, 2, key=f"{P}_net_depth", bind="query-params")
-            width = st.slider("Units per layer", 2, 6, 4, key=f"{P}_net_width",
-                              bind="query-params")
-            activation = st.selectbox("Activation", ["tanh", "sigmoid"], key=f"{P}_net_act",
-                                      bind="query-params")
+            dataset = st.selectbox("Dataset", list(datasets),
+                                   index=list(datasets).index(DEFAULTS[f"{P}_net_data"]),
+                                   format_func=datasets.get, key=f"{P}_net_data",
+                                   bind="query-params")
+            depth = st.slider("Hidden layers", 1, 4, DEFAULTS[f"{P}_net_depth"],
+                              key=f"{P}_net_depth", bind="query-params")
+            width = st.slider("Units per layer", 2, 6, DEFAULTS[f"{P}_net_width"],
+                              key=f"{P}_net_width", bind="query-params")
+            activation = st.selectbox("Activation", list(ACTIVATIONS),
+                                      index=ACTIVATIONS.index(DEFAULTS[f"{P}_net_act"]),
+                                      key=f"{P}_net_act", bind="query-params")
         with b:
             small = controls.log_slider("Small initial scale s", f"{P}_net_small", 0.01, 1.0,
-                                        0.05, per_decade=4)
-            large = controls.log_slider("Scale to compare", f"{P}_net_large", 0.01, 1.0, 0.5,
-                                        per_decade=4)
-            restarts = st.slider("Restarts per scale", 1, 8, 4, key=f"{P}_net_restarts",
-                                 bind="query-params")
+                                        DEFAULTS[f"{P}_net_small"], per_decade=4)
+            large = controls.log_slider("Scale to compare", f"{P}_net_large", 0.01, 1.0,
+                                        DEFAULTS[f"{P}_net_large"], per_decade=4)
+            restarts = st.slider("Restarts per scale", 1, 8, DEFAULTS[f"{P}_net_restarts"],
+                                 key=f"{P}_net_restarts", bind="query-params")
         with c:
             info = optimizers.names()
-            name = st.selectbox("Optimiser", list(FIRST_ORDER), format_func=lambda n: info[n].label,
-                                key=f"{P}_net_opt", bind="query-params")
-            lr = controls.log_slider("Learning rate", f"{P}_net_rate", 1e-3, 3.0, 1.0,
-                                     per_decade=4)
-            steps = st.select_slider("Steps", NET_STEPS, value=800, key=f"{P}_net_steps",
-                                     bind="query-params")
-            seed = controls.seed_input(f"{P}_net")
+            name = st.selectbox("Optimiser", list(FIRST_ORDER),
+                                index=FIRST_ORDER.index(DEFAULTS[f"{P}_net_opt"]),
+                                format_func=lambda n: info[n].label, key=f"{P}_net_opt",
+                                bind="query-params")
+            lr = controls.log_slider("Learning rate", f"{P}_net_rate", 1e-3, 3.0,
+                                     DEFAULTS[f"{P}_net_rate"], per_decade=4)
+            steps = st.select_slider("Steps", NET_STEPS, value=DEFAULTS[f"{P}_net_steps"],
+                                     key=f"{P}_net_steps", bind="query-params")
+            seed = controls.seed_input(f"{P}_net", DEFAULTS[f"{P}_net_seed"])
     try:
         r = plateau_runs(dataset, depth, width, activation, small, large, name, lr, steps,
                          restarts, seed)
@@ -632,8 +557,12 @@ def network_section() -> None:
 # -- page --------------------------------------------------------------------------------------
 
 def predict_section() -> None:
-    lr = 0.05
-    e = sweep("saddle", lr, 400)
+    lr = PREDICT_LR
+    try:
+        e = sweep("saddle", lr, PREDICT_STEPS)
+    except ValueError as exc:  # gate.BusyError: the server stayed busy
+        controls.show_problem(exc)
+        return
     grid = np.array(escape.EPS_GRID)
     a, b = (int(e.escape_step[np.argmin(np.abs(np.log(grid / v)))]) for v in PREDICT_EPS)
     options = ["about the same", "about twice as many", "about ten thousand times as many"]

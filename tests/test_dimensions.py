@@ -205,7 +205,7 @@ def test_network_search_finds_saddles_with_zero_gradient():
     assert not np.any(cp.gradient_flat & cp.found)
     kept = dm.distinct(cp)
     assert set(kept) <= set(np.flatnonzero(cp.found))
-    # the same arguments give the very same result, kept for warm()
+    # the same arguments give the very same result, kept for the slices through its saddles
     assert dm.network_critical_points("gaussians", 100, 1.5, 3, starts=16, train_steps=60,
                                       iterations=60, seed=0) is cp
 
@@ -266,12 +266,3 @@ def test_slice_planes_are_centred_on_the_point():
         assert abs(z[5, 5]) < 1e-12
         assert np.all((scales > 0) & (scales <= 1.0))
 
-
-# -- start-up ----------------------------------------------------------------------------------------
-
-def test_warm_computes_the_page_defaults_once():
-    dm.warm()
-    # the arguments the page passes for its defaults, spelled as the page spells them
-    assert dm.width_sweep("xor", 1000, 0.8, (2, 4, 8, 16), 16, 400, 0.05, 0) is dm.width_sweep()
-    assert dm.network_critical_points("gaussians", 200, 1.5, 4, "tanh", 64, iterations=100,
-                                      seed=0, progress=print) is dm.network_critical_points()

@@ -157,6 +157,13 @@ _HYPER = {
 }
 
 
+def default_hyper(name: str) -> tuple:
+    """The settings an optimiser picker returns when they are left alone: for code that
+    computes a scene without drawing its widgets (the start-up warm-up)."""
+    return tuple((h, v if isinstance(v, int) else float(v))
+                 for h, v in optimizers.info(name).hyper.items())
+
+
 def _hyper_inputs(prefix: str, name: str) -> tuple:
     """Number inputs for an optimiser's settings; returns ((setting, value), …)."""
     out = []
