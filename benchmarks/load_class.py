@@ -1,19 +1,23 @@
-"""A class on one server: many students at once, spoken to in Streamlit's own websocket protocol.
+"""A class on a server: many students at once, spoken to in Streamlit's own websocket protocol.
 
-Starts `streamlit run app.py` as it is hosted (headless, no file watcher: .streamlit/config.toml)
-and drives N concurrent sessions at it — no browsers, so the figures measure the server. Each
-student opens every page of lessons.py (or those given with --pages) in turn; on a lesson page
-they follow the instructor through its first lesson scenes (the same clicks for the whole class:
-cache hits after the first student), then change the page's seeds to values of their own (cache
-misses). Between two actions a student looks at the page for a few seconds (--think). A rerun
-is timed from the BackMsg that asks for it to the ForwardMsg that says the script finished; a
-widget inside an st.fragment reruns only its fragment, as in the browser.
+Starts `streamlit run app.py` as it is hosted (headless, no file watcher: .streamlit/config.toml),
+once or as K replicas (--replicas; student i stays on replica i mod K, as behind a load balancer
+with sticky sessions). Before the class the instructor opens Home on each replica, which starts its
+warm-up (warmup.py), and the class arrives once the server is idle (--no-warm-up: a cold server).
+Then it drives N concurrent sessions at it — no browsers, so the figures measure the server. Each
+student opens every page of lessons.py (or those given with --pages) in turn; on a lesson page they
+follow the instructor through its first lesson scenes (the same clicks for the whole class: cache
+hits after the first student), then change the page's seeds to values of their own (cache misses).
+Between two actions a student looks at the page for a few seconds (--think). A rerun is timed from
+the BackMsg that asks for it to the ForwardMsg that says the script finished; a widget inside an
+st.fragment reruns only its fragment, as in the browser.
 
-A request counts as a miss when it is the first, across the class, to ask for its state (page,
-scene clicks, seeds); repeats are hits, including students who asked while the first one's result
-was still being computed (Streamlit's cache makes them wait for that one computation).
+A request counts as a miss when it is the first, across the class, to ask its replica for its state
+(page, scene clicks, seeds), although after the warm-up the page and its scenes are already cached
+(so "miss" is an upper bound); repeats are hits, including students who asked while the first one's
+result was still being computed (Streamlit's cache makes them wait for that one computation).
 
-Run: python benchmarks/load_class.py [--sessions 30] [--think 5] [--budget 120] [--pages saddles]
+Run: python benchmarks/load_class.py [--sessions 30] [--think 5] [--replicas 1] [--pages saddles]
 Prints a table; the README's "Serving a class" section quotes it.
 """
 from __future__ import annotations
@@ -45,6 +49,7 @@ PAGES = [HOME, *LESSONS]
 SCENE = re.compile(r"^_ui_(.+)_scene_(\d+)$")  # ui.classroom.scenes' button keys
 SEED = re.compile(r"_seed$")                    # ui.controls.seed_input's keys (number inputs)
 RERUN_TIMEOUT_S = 60  # a rerun slower than this counts as an error: the student gives up
+WARM_UP_LIMIT_S = 600  # longest wait for the server's start-up warm-up before the class
 BUSY = "stayed busy"  # ui.gate.BusyError's message: the server turned the request away
 DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
@@ -158,12 +163,12 @@ class Student:
         return {}
 
 
-async def one_student(i: int, url: str, args, out: Results, deadline: float) -> None:
+async def one_student(i: int, urls: list[str], args, out: Results, deadline: float) -> None:
     await asyncio.sleep(args.ramp * i / max(args.sessions - 1, 1))  # a class arrives over seconds
     think = random.Random(i)
     try:
-        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
-                                      open_timeout=60, ping_timeout=None) as ws:
+        async with websockets.connect(urls[i % len(urls)], subprotocols=["streamlit"],
+                                      max_size=None, open_timeout=60, ping_timeout=None) as ws:
             s = Student(ws)
             for page in args.pages:
                 out.on_page[i] = page or "home"
@@ -178,8 +183,8 @@ async def one_student(i: int, url: str, args, out: Results, deadline: float) -> 
 async def lesson(s: Student, i: int, page: str, args, out: Results, deadline: float,
                  think: random.Random) -> None:
     """Open the page, click its first scenes in order, then change seeds to our own values."""
-    steps: list[tuple[tuple, dict]] = [((page,), {})]
-    state = (page,)
+    state = (f"replica {i % args.replicas}", page)  # each replica has its own cache
+    steps: list[tuple[tuple, dict]] = [(state, {})]
     for n in range(args.scenes):
         state += (f"scene {n}",)
         steps.append((state, {"scene": n}))
@@ -258,40 +263,70 @@ def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-async def sample_memory(pid: int, out: Results) -> None:
-    """Every half second: remember the highest resident memory and which pages students were on."""
+async def sample_memory(pids: list[int], out: Results) -> None:
+    """Every half second: remember the highest resident memory (all replicas together) and which
+    pages students were on."""
     while True:
-        rss = memory_mib(pid)[0]
+        rss = sum(memory_mib(pid)[0] for pid in pids)
         if rss > out.busiest[0]:
             out.busiest = (rss, Counter(out.on_page.values()))
         await asyncio.sleep(0.5)
 
 
+async def before_class(url: str, pid: int) -> str:
+    """The instructor opens Home before the class (which starts the server's warm-up: every
+    lesson's default view and scenes), then waits until the server's CPU is idle."""
+    t0, cpu0 = time.perf_counter(), cpu_seconds(pid)
+    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
+                                  open_timeout=60) as ws:
+        await Student(ws).rerun("")
+    quiet, last = 0, cpu_seconds(pid)
+    while quiet < 3 and time.perf_counter() - t0 < WARM_UP_LIMIT_S:
+        await asyncio.sleep(1)
+        now = cpu_seconds(pid)
+        quiet, last = (quiet + 1 if now - last < 0.05 else 0), now
+    rss, _ = memory_mib(pid)
+    return (f"before the class: Home opened once, warm-up until the server was idle: "
+            f"{time.perf_counter() - t0:.0f} s, {cpu_seconds(pid) - cpu0:.0f} s of CPU; "
+            f"memory then {rss:.0f} MiB")
+
+
 async def drive(args) -> None:
-    port = free_port()
-    server = start_server(port)
+    """Start the replicas, warm them, let the class in (student i on replica i mod K, as a load
+    balancer with sticky sessions would), then report."""
+    ports, servers = [], []
+    for _ in range(args.replicas):  # one at a time: each takes its port before the next asks
+        ports.append(free_port())
+        servers.append(start_server(ports[-1], warm_up=args.warm_up))
     out = Results()
     try:
-        url = f"ws://127.0.0.1:{port}/_stcore/stream"
-        cpu0, start = cpu_seconds(server.pid), time.perf_counter()
-        sampler = asyncio.create_task(sample_memory(server.pid, out))
-        await asyncio.gather(*(one_student(i, url, args, out, start + args.budget)
+        urls = [f"ws://127.0.0.1:{port}/_stcore/stream" for port in ports]
+        pids = [s.pid for s in servers]
+        warmed = [await before_class(url, pid) if args.warm_up else "no warm-up"
+                  for url, pid in zip(urls, pids)]
+        cpu0, start = sum(map(cpu_seconds, pids)), time.perf_counter()
+        sampler = asyncio.create_task(sample_memory(pids, out))
+        await asyncio.gather(*(one_student(i, urls, args, out, start + args.budget)
                                for i in range(args.sessions)))
         sampler.cancel()
-        wall, cpu = time.perf_counter() - start, cpu_seconds(server.pid) - cpu0
-        now, peak = memory_mib(server.pid)
+        wall, cpu = time.perf_counter() - start, sum(map(cpu_seconds, pids)) - cpu0
+        now, peak = (sum(m) for m in zip(*map(memory_mib, pids)))
     finally:
-        stop_server(server)
+        for s in servers:
+            stop_server(s)
+    print("\n".join(warmed))
     report(args, out, wall, cpu, now, peak)
 
 
 def report(args, out: Results, wall: float, cpu: float, now: float, peak: float) -> None:
     pages = ", ".join(p or "home" for p in args.pages)
     reruns = len(out.hit) + len(out.miss) + (out.first is not None)
-    print(f"{args.sessions} sessions over [{pages}]: {args.scenes} scene clicks and {args.seeds} "
-          f"seed changes per lesson page, {args.think:g} s (±50%) between actions; {wall:.0f} s, "
-          f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"first rerun of the fresh server (cold imports): {out.first or float('nan'):.2f} s")
+    print(f"{args.sessions} sessions on {args.replicas} replica(s) over [{pages}]: "
+          f"{args.scenes} scene clicks and {args.seeds} seed changes per lesson page, "
+          f"{args.think:g} s (±50%) between actions; {wall:.0f} s, machine load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"the class's first rerun (left out below; on a cold server it pays the imports): "
+          f"{out.first or float('nan'):.2f} s")
     print(f"{'':<12}{'reruns':>8}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
     for name, values in (("cache hit", out.hit), ("cache miss", out.miss)):
         print(f"{name:<12}{len(values):>8}{pct(values, 50):>9.2f}{pct(values, 95):>9.2f}"
@@ -313,12 +348,18 @@ def report(args, out: Results, wall: float, cpu: float, now: float, peak: float)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="server processes; student i uses replica i mod K (sticky sessions)")
     parser.add_argument("--scenes", type=int, default=2, help="scenes clicked per lesson page")
     parser.add_argument("--seeds", type=int, default=2, help="seed changes per lesson page")
     parser.add_argument("--think", type=float, default=5.0,
                         help="mean seconds a student looks at the page between two actions")
     parser.add_argument("--ramp", type=float, default=10.0,
                         help="seconds over which the students arrive")
+    parser.add_argument("--no-warm-up", dest="warm_up", action="store_false",
+                        help="start the class on a fresh server, without the start-up warm-up "
+                             "(default: the instructor opens Home first and the server warms "
+                             "every lesson's default view and scenes before the class arrives)")
     parser.add_argument("--budget", type=float, default=120.0,
                         help=f"seconds after which no new action starts (a rerun already asked "
                              f"for may take {RERUN_TIMEOUT_S} s more)")

@@ -1,8 +1,8 @@
 """Lesson: convex and non-convex error surfaces — why a bowl is easy and hills and valleys are not.
 
 Thin page: URL-bound controls → cached calls (ui.convex_compute, into core's surfaces, descent
-and curvature) → Altair charts (ui.charts, ui.convex_views) and two Plotly figures (the 3-D
-surface, the Play animation).
+and curvature) → Altair charts (ui.charts, ui.convex_views; their specs cached by
+ui.cached_charts.draw) and two Plotly figures (the 3-D surface, the Play animation).
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import streamlit as st
 from core import curvature
 from ui import charts, classroom, controls, gate
 from ui import convex_views as views
+from ui.cached_charts import draw
 from ui.convex_compute import (
     CURVE_N,
     DEFAULT_OPTIMIZERS,
@@ -29,17 +30,15 @@ from ui.convex_compute import (
     SOLID_N,
     P,
     Run,
-    board,
     chords,
-    curvature_chart,
     descend,
     eigen_grid,
     kinds,
     lipschitz,
     lr_for,
     paths,
+    play,
     predict_run,
-    surface_chart,
     surface_grid,
 )
 
@@ -87,7 +86,7 @@ def nearest_minimum(point, minima) -> str:
 
 def surface_section(choice) -> None:
     s = choice.surface
-    _, _, z = surface_grid(choice.key, choice.formula, MAP_N)
+    xs, ys, z = surface_grid(choice.key, choice.formula, MAP_N)
     finite = np.isfinite(z)
     if not finite.all():
         st.info(f"Your formula is not a finite number on {1 - finite.mean():.0%} of the map (for "
@@ -97,7 +96,7 @@ def surface_section(choice) -> None:
         return
     log, _ = charts.banded_scale(z)
     flat, solid = st.columns(2)
-    flat.altair_chart(surface_chart(choice.key, choice.formula), width="stretch")
+    draw(flat, views.surface_map, xs, ys, z, s.minima)
     sx, sy, sz = surface_grid(choice.key, choice.formula, SOLID_N)
     solid.plotly_chart(views.surface_3d(sx, sy, sz, s.minima, log), width="stretch",
                        key=f"_{P}_solid")
@@ -149,24 +148,24 @@ def descent_section(choice) -> None:
         if not runs:
             return
         frame, results = paths(choice.key, choice.formula, runs, x0, y0, steps)
-        chart, play = board(choice.key, choice.formula, runs, x0, y0, steps)
+        animation = play(choice.key, choice.formula, runs, x0, y0, steps)
+        xs, ys, z = surface_grid(choice.key, choice.formula, MAP_N)
         L = lipschitz(choice.key, choice.formula)
     except ValueError as exc:  # BusyError: no turn came in time
         controls.show_problem(exc)
         return
     where, moving = st.columns(2)
     with where:
-        event = st.altair_chart(chart, width="stretch", on_select="rerun", selection_mode="start",
-                                key=f"_{P}_map")
+        event = draw(st, views.descent_map, xs, ys, z, s.minima, s.bounds, frame, steps,
+                     on_select="rerun", selection_mode="start", key=f"_{P}_map")
         st.caption("Click anywhere on the map to start there. Drag the **step** slider under the "
                    "map to move every marker along its path (no recomputation).")
     controls.apply_click(event, P)
     with moving:
-        st.plotly_chart(play, width="stretch", key=f"_{P}_play")
+        st.plotly_chart(animation, width="stretch", key=f"_{P}_play")
         st.caption("Press ▶ Play to watch the runs move together, step by step.")
     curves, notes = st.columns([3, 2])
-    curves.altair_chart(charts.loss_chart(frame, log_y=log_y, title="Loss at each step"),
-                        width="stretch")
+    draw(curves, charts.loss_chart, frame, log_y=log_y, title="Loss at each step")
     if L:
         notes.markdown(f"The largest curvature on this map is **L ≈ {L:.3g}**, so a plain "
                        f"gradient-descent step is sure to go downhill (on this map) for learning "
@@ -208,9 +207,8 @@ def evidence_section(choice) -> None:
                                      bind="query-params", format_func=lambda v: f"{v:,}")
     key, formula = choice.key, choice.formula
     try:
-        _, _, eigs = eigen_grid(key, formula)
+        xs, ys, eigs = eigen_grid(key, formula)
         test, profile = chords(key, formula, pairs, rtol)
-        curvature_map = curvature_chart(key, formula, rtol, pairs)
     except ValueError as exc:  # BusyError: no turn came in time
         controls.show_problem(exc)
         return
@@ -235,7 +233,8 @@ def evidence_section(choice) -> None:
     c.metric("Verdict on this map", "no sign of non-convexity" if convex else "not convex")
     mapped, chord = st.columns(2)
     with mapped:
-        st.altair_chart(curvature_map, width="stretch")
+        draw(st, views.curvature_board, xs, ys, k, curvature.KINDS, choice.surface.bounds,
+             test.worst)
         st.caption(" · ".join(f"{n}: {v:.1%}" for n, v in share.items() if v > 0)
                    + f" — computed on a {CURVE_N}×{CURVE_N} grid.")
     with chord:
@@ -246,7 +245,7 @@ def evidence_section(choice) -> None:
                        icon=":material/check_circle:")
         else:
             st.markdown("**The worst failing chord**")
-            st.altair_chart(views.chord_profile(profile), width="stretch")
+            draw(st, views.chord_profile, profile)
             st.caption(f"The surface along the dashed chord drawn on the map: it rises "
                        f"{test.worst_gap:.3g} above the chord at the cross. One such chord "
                        "proves the surface is not convex.")
@@ -273,15 +272,16 @@ def models_section() -> None:
         try:
             test, _ = chords(key, "", PAIRS[2], RTOL)
             _, _, eigs = eigen_grid(key, "")
-            chart = surface_chart(key, "", 320, True, x_title, y_title)
+            xs, ys, z = surface_grid(key, "", MAP_N)
         except ValueError as exc:  # BusyError: no turn came in time
             with col:
                 controls.show_problem(exc)
             continue
         bowl = float((kinds(eigs, RTOL) == 0).mean())
+        s = controls.surface_for(key)
         with col:
-            st.markdown(f"**{controls.surface_for(key).label}**")
-            st.altair_chart(chart, width="stretch")
+            st.markdown(f"**{s.label}**")
+            draw(st, views.surface_map, xs, ys, z, s.minima, 320, test.worst, x_title, y_title)
             st.caption(f"Bowl-shaped on {bowl:.0%} of the map; {test.share_failed:.1%} of "
                        f"{test.pairs:,} chords fail.")
     st.markdown(

@@ -16,6 +16,7 @@ from core import data
 from core import dimensions as dims
 from ui import classroom, controls
 from ui import dimension_views as views
+from ui.cached_charts import draw
 from ui.dimensions_compute import (
     CP_POINTS,
     DEFAULTS,
@@ -105,8 +106,8 @@ def distance_section() -> None:
     _frame("Distances", df)
     with classroom.section("Random points are all about equally far apart"):
         left, right = st.columns(2)
-        left.altair_chart(views.spread_chart(df), width="stretch")
-        right.altair_chart(views.distance_histograms(density), width="stretch")
+        draw(left, views.spread_chart, df)
+        draw(right, views.distance_histograms, density)
         top = df.iloc[-1]
         one, two, three = st.columns(3)
         one.metric(f"Spread in d = {int(top.d):,}", f"{top.measured:.3f}",
@@ -172,7 +173,7 @@ def grid_section() -> None:
             f"{dims.duration_words(seconds_log)}.** Every extra weight multiplies the time by "
             f"{values}: this is Bellman's (1957) *curse of dimensionality*. A faster computer "
             "only shifts the lines below down a little; it never bends them.")
-        st.altair_chart(views.grid_chart(df), width="stretch")
+        draw(st, views.grid_chart, df)
         st.caption("Time for the full grid, in powers of ten seconds, against the number of "
                    "weights (up to 100; today's largest networks have billions). Dashed lines: a "
                    "minute, a year, the age of the universe (13.8 billion years).")
@@ -232,7 +233,7 @@ def goe_section() -> None:
         ignore_index=True)
     _frame("Random matrices", measured.drop(columns="label"))
     with classroom.section("A random Hessian almost never curves up in every direction"):
-        st.altair_chart(views.goe_chart(measured, curves, census.zero_bound), width="stretch")
+        draw(st, views.goe_chart, measured, curves, census.zero_bound)
         one, two, three = st.columns(3)
         se = np.sqrt(census.share * (1 - census.share) / samples)
         for col, k, exact, why in ((one, 0, 0.5, "1/2"), (two, 1, (2 - 2 ** 0.5) / 4, "(2 − √2)/4")):
@@ -293,8 +294,8 @@ def st_section() -> None:
                    delta=f"{(2 / 3) ** d:.2%} of them", delta_color="off", delta_arrow="off")
         three.metric("Saddles", f"{int(df.loc[df.kind == 'saddle', 'count'].sum()):,}")
         left, right = st.columns(2)
-        left.altair_chart(views.st_chart(df), width="stretch")
-        right.altair_chart(views.count_chart(by_k), width="stretch")
+        draw(left, views.st_chart, df)
+        draw(right, views.count_chart, by_k)
         st.markdown(
             "Styblinski–Tang, f(x) = ½ Σᵢ (xᵢ⁴ − 16xᵢ² + 5xᵢ), is a sum of the same curve in each "
             "coordinate, so its critical points can all be listed: the slope of one term is zero "
@@ -359,7 +360,7 @@ def network_section() -> None:
                         "flipping a tanh unit's signs gives the same network, so copies share both.")
         three.metric("Minima among them", f"{int((found['downhill'] == 0).sum())}",
                      help="Critical points with no downhill direction.")
-        st.altair_chart(views.critical_chart(df), width="stretch")
+        draw(st, views.critical_chart, df)
         st.markdown(
             f"A network with one hidden layer of {s['hidden']} tanh units ({size} weights) is "
             f"trained on {CP_POINTS} points for a moment from {s['starts']} random starts; each "
@@ -431,7 +432,7 @@ def _slice_section(s: dict, df: pd.DataFrame) -> None:
                         "negative.")
         two.metric("Random directions that go down", f"{census.down:.1%}")
         three.metric("Random planes that show a saddle", f"{census.planes['saddle-shaped']:.1%}")
-        st.altair_chart(views.slice_chart(both), width="stretch")
+        draw(st, views.slice_chart, both)
         left, right = st.columns(2)
         for col, key, title, names in (
                 (left, "random", "A random plane", ("random direction 1", "random direction 2")),
@@ -439,9 +440,8 @@ def _slice_section(s: dict, df: pd.DataFrame) -> None:
                  ("most downhill direction", "most uphill direction"))):
             z, scales = planes[key]
             unit = np.linspace(-1, 1, z.shape[0])
-            col.altair_chart(views.delta_heatmap(
-                unit, unit, z.T, title, f"{names[0]} (× {scales[0]:.2g})",
-                f"{names[1]} (× {scales[1]:.2g})"), width="stretch")
+            draw(col, views.delta_heatmap, unit, unit, z.T, title,
+                 f"{names[0]} (× {scales[0]:.2g})", f"{names[1]} (× {scales[1]:.2g})")
         st.markdown(
             f"This saddle has {_directions(int(row.downhill))} out of {int(row.weights)}. A "
             "random direction mixes all the Hessian's directions, so its curvature is an average "
@@ -496,7 +496,7 @@ def width_section() -> None:
                           "within 1% of best": ws.within})
     _frame("Final loss per width", df)
     with classroom.section("Wider networks: restarts agree"):
-        st.altair_chart(views.width_chart(df[~df["diverged"]]), width="stretch")
+        draw(st, views.width_chart, df[~df["diverged"]])
         st.dataframe(table, hide_index=True, width="stretch", column_config={
             "best": st.column_config.NumberColumn(format="%.4f"),
             "median": st.column_config.NumberColumn(format="%.4f"),

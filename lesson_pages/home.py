@@ -5,6 +5,7 @@ import torch
 from core import descent, surfaces
 from lessons import LESSONS
 from ui import charts, classroom
+from ui.cached_charts import draw
 
 #: Four starts close together around Himmelblau's central hill; each reaches a different minimum.
 STARTS = [(0.0, 0.0), (-0.5, 0.5), (-1.0, -1.0), (0.0, -1.5)]
@@ -72,6 +73,4 @@ with classroom.section("Lessons"):
 
 with picture:
     xs, ys, z, minima, paths = four_walks()
-    surface = charts.surface_heatmap(xs, ys, z, height=420)
-    st.altair_chart(charts.layer(surface, charts.paths_layer(paths), charts.minima_layer(minima)),
-                    width="stretch")
+    draw(st, charts.walks_on_surface, xs, ys, z, paths, minima)

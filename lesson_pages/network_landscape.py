@@ -15,6 +15,7 @@ import torch
 from core import curvature, data, landscape, networks, optimizers
 from ui import charts, classroom, controls
 from ui import network_views as views
+from ui.cached_charts import draw
 from ui.network_landscape_compute import (
     COIN,
     COMPARE,
@@ -153,8 +154,8 @@ def train_section(s: Setup) -> views.Trained | None:
         X, y = s.data()
         cols = st.columns(2)
         for i, (col, run) in enumerate(zip(cols, "AB")):
-            col.altair_chart(views.boundary_chart(xs, ys, prob[i], X.numpy(), y.numpy(),
-                                                  title=f"Run {run}"), width="stretch")
+            draw(col, views.boundary_chart, xs, ys, prob[i], X.numpy(), y.numpy(),
+                 title=f"Run {run}")
         st.caption("Background: the network's probability of class 1, in ten bands from blue "
                    "(class 0) to orange (class 1); the black line is where it is exactly ½, the "
                    "decision boundary. Both runs are the same network and data, started from two "
@@ -163,8 +164,7 @@ def train_section(s: Setup) -> views.Trained | None:
         for i, run in enumerate("AB"):
             m[2 * i].metric(f"Run {run}: final loss", f"{t.loss[-1, i]:.4g}")
             m[2 * i + 1].metric(f"Run {run}: training accuracy", f"{t.accuracy[i]:.1%}")
-        st.altair_chart(charts.loss_chart(curves, log_y=True, title="Training loss",
-                                          height=220), width="stretch")
+        draw(st, charts.loss_chart, curves, log_y=True, title="Training loss", height=220)
     return t
 
 
@@ -182,11 +182,11 @@ def line_section(s: Setup) -> None:
     by = {name: g for name, g in df.groupby("line", sort=False)}
     left, right = st.columns(2)
     start = df[df["line"].str.contains("start")]
-    left.altair_chart(views.line_chart(start, "From the start to the trained weights", log_y,
-                                       ends=("start", "trained")), width="stretch")
+    draw(left, views.line_chart, start, "From the start to the trained weights", log_y,
+         ends=("start", "trained"))
     other = df[~df["line"].str.contains("start")]
-    right.altair_chart(views.line_chart(other, "Between two solutions", log_y,
-                                        ends=("run A", "other end")), width="stretch")
+    draw(right, views.line_chart, other, "Between two solutions", log_y,
+         ends=("run A", "other end"))
     rises = {name: landscape.barrier(g["alpha"], g["loss"]) for name, g in by.items()}
     ab, shuffled = rises["run A → run B"], rises["run A → run A, hidden units shuffled"]
     m = st.columns(3)
@@ -265,16 +265,12 @@ def slice_section(s: Setup, t: views.Trained) -> None:
     path_p = pd.DataFrame({"run": "run A's path", "step": t.path_steps,
                            "x": sl.path_pca[:, 0], "y": sl.path_pca[:, 1]})
     left, right = st.columns(2)
-    left.altair_chart(charts.layer(
-        views.slice_heatmap(sl.alphas, sl.alphas, sl.z_random.T,
-                            x_title="α (random direction 1)", y_title="β (random direction 2)"),
-        charts.paths_layer(path_r), views.point_marker(),
-        title="A random filter-normalised slice"), width="stretch")
-    right.altair_chart(charts.layer(
-        views.slice_heatmap(sl.pca_x, sl.pca_y, sl.z_pca.T, x_title="first principal direction",
-                            y_title="second principal direction"),
-        charts.paths_layer(path_p), views.point_marker(),
-        title="The plane of the training path (PCA)"), width="stretch")
+    draw(left, views.slice_with_path, sl.alphas, sl.alphas, sl.z_random.T, path_r,
+         "α (random direction 1)", "β (random direction 2)",
+         title="A random filter-normalised slice")
+    draw(right, views.slice_with_path, sl.pca_x, sl.pca_y, sl.z_pca.T, path_p,
+         "first principal direction", "second principal direction",
+         title="The plane of the training path (PCA)")
     m = st.columns(4)
     m[0].metric("Path seen by the random slice", f"{sl.kept_random:.1%}",
                 help="Share of the path's squared distance from the solution that lies in the "
@@ -349,11 +345,12 @@ def compare_section(s: Setup) -> None:
     coin = COIN[s.loss]
     rows = []
     for col, (name, v, t, z) in zip(st.columns(2), results):
-        col.altair_chart(charts.layer(
-            views.slice_heatmap(al, al, z.T, edges, height=320), views.point_marker(),
-            title=f"{name.capitalize()}: {v.label()}"), width="stretch")
-        rows.append({"network": f"{name} ({t.size:,} weights)", "final loss": f"{t.loss[-1, 0]:.3g}",
-                     "training accuracy": f"{t.accuracy[0]:.0%}", "dips in the slice": landscape.dips(z),
+        draw(col, views.starred_slice, al, al, z.T, edges, height=320,
+             title=f"{name.capitalize()}: {v.label()}")
+        rows.append({"network": f"{name} ({t.size:,} weights)",
+                     "final loss": f"{t.loss[-1, 0]:.3g}",
+                     "training accuracy": f"{t.accuracy[0]:.0%}",
+                     "dips in the slice": landscape.dips(z),
                      f"slice below {coin:.3g}": f"{float((z < coin).mean()):.0%}"})
     st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
     (k0, k1) = (r["dips in the slice"] for r in rows)
@@ -419,9 +416,8 @@ def curvature_section(s: Setup, t: views.Trained) -> None:
     st.session_state[f"_{P}_spectrum"] = pd.DataFrame({"rank": np.arange(1, len(eigs) + 1),
                                                        "eigenvalue": eigs})
     left, right = st.columns([3, 2])
-    left.altair_chart(views.spectrum_chart(eigs, tol * top,
-                                           title="Hessian eigenvalues at run A's solution"),
-                      width="stretch")
+    draw(left, views.spectrum_chart, eigs, tol * top,
+         title="Hessian eigenvalues at run A's solution")
     with right:
         st.metric("Negative eigenvalues (downhill directions)", f"{negative} of {len(eigs)}",
                   help=f"Below −{tol:g} × the largest |eigenvalue| ({top:.3g}).")

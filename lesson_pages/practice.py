@@ -14,6 +14,7 @@ import streamlit as st
 from core import data, practice
 from ui import classroom, controls
 from ui import practice_views as views
+from ui.cached_charts import draw
 from ui.practice_compute import (
     DEFAULTS,
     FIRST_ORDER,
@@ -108,11 +109,13 @@ def show_outcomes(df: pd.DataFrame) -> None:
     })
 
 
-def curves(runs: dict[str, practice.Runs], target: float, every: bool = False,
-           legend: str = "setting"):
+def curves(where, runs: dict[str, practice.Runs], target: float, every: bool = False,
+           legend: str = "setting") -> pd.DataFrame:
+    """Draw the loss curves of the runs in `where` (spec cached); the band frame."""
     bands = views.band_frame({label: practice.band(r) for label, r in runs.items()})
     lines = views.restart_frame({k: r.loss for k, r in runs.items()}) if every else None
-    return views.curves_chart(bands, target, restarts=lines, legend=legend), bands
+    draw(where, views.curves_chart, bands, target, restarts=lines, legend=legend)
+    return bands
 
 
 def default_index(options, key: str) -> int:
@@ -191,8 +194,7 @@ def recipe_section() -> None:
                    help=f"Median final loss {o.median_final:.3g}; {o.diverged} of {o.restarts} "
                         "diverged.")
     with classroom.section("Hard setting against the recipe"):
-        chart, bands = curves(runs, target, legend="")
-        st.altair_chart(chart, width="stretch")
+        bands = curves(st, runs, target, legend="")
         remember("Recipe vs hard: loss bands", bands)
         hard = next(iter(runs.values()))
         st.markdown(
@@ -274,13 +276,11 @@ def sweep_section() -> None:
     m3.metric("Smallest learning rate with a diverged restart",
               "none" if first_bad.empty else f"{first_bad.min():.3g}")
     with classroom.section("Final loss against learning rate"):
-        st.altair_chart(views.sweep_chart(table, best, practice.OPTIMIZERS[optimizer]),
-                        width="stretch")
+        draw(st, views.sweep_chart, table, best, practice.OPTIMIZERS[optimizer])
         st.caption("Crosses along the top mark learning rates with diverged restarts and say how "
                    "many; their losses are not plotted. No dot means every restart diverged.")
     with classroom.section("Median loss curve at each learning rate"):
-        st.altair_chart(views.lr_curves_chart(views.lr_curves_frame(lrs, bands)),
-                        width="stretch")
+        draw(st, views.lr_curves_chart, views.lr_curves_frame(lrs, bands))
         st.markdown(
             "**Too small** and each step moves the weights a tiny way: the loss creeps down, as "
             "if the landscape were flat. **Too large** and a step jumps across the valley it "
@@ -424,8 +424,7 @@ def compare_section() -> None:
     if runs is None:
         return
     with classroom.section(f"{practice.CHOICES[choice]}: every setting on the same seeds"):
-        chart, bands = curves(runs, target, every, legend=practice.CHOICES[choice].lower())
-        st.altair_chart(chart, width="stretch")
+        bands = curves(st, runs, target, every, legend=practice.CHOICES[choice].lower())
         table = outcome_table(runs, target)
         show_outcomes(table)
         remember("Comparison: loss bands", bands)

@@ -15,6 +15,7 @@ import streamlit as st
 from core import basins, data, optimizers
 from ui import charts, classroom, controls
 from ui import restart_views as views
+from ui.cached_charts import draw
 from ui.restarts_compute import (
     NET_POINTS,
     SCENES,
@@ -106,15 +107,10 @@ def basin_section(sc: controls.SurfaceChoice, oc: controls.OptimizerChoice, step
     except ValueError as exc:
         controls.show_problem(exc)
         return
-    layers = [views.basin_chart(m.xs, m.ys, m.codes, m.minima, s.bounds)]
-    if m.minima:
-        layers.append(charts.minima_layer(m.minima))
-    if samples:
-        layers.append(views.sample_paths(m.paths, basins.names(m.path_codes, m.minima)))
-    chart = views.square(charts.layer(*layers,
-                                      title=f"Where {grid * grid:,} runs of {oc.label} end"))
     map_col, info_col = st.columns([3, 2])
-    map_col.altair_chart(chart, width="content")
+    draw(map_col, views.basin_map_chart, m.xs, m.ys, m.codes, m.minima, s.bounds,
+         m.paths if samples else None, m.path_codes,
+         f"Where {grid * grid:,} runs of {oc.label} end", width="content")
     with info_col:
         st.metric("Starts that reach a global minimum", f"{m.global_share:.1%}")
         st.metric("Known minima", f"{len(m.minima)}",
@@ -156,16 +152,14 @@ def restarts_section(sc, oc, steps: int, seed: int, n: int) -> None:
     c.metric("Best loss found", f"{r.final_loss[usable].min():.4g}" if usable.any() else "—")
     df = pd.DataFrame({"final loss": rounded(r.final_loss[usable], r)})
     q = rounded(q, r)
-    hist = charts.histogram(df, "final loss", bins=50, rule=fmin,
-                            title=f"Final loss of {usable.sum():,} runs")
-    st.altair_chart(hist, width="stretch")
+    draw(st, charts.histogram, df, "final loss", bins=50, rule=fmin,
+         title=f"Final loss of {usable.sum():,} runs")
     if note := apart(r.codes):
         st.caption(note)
     left, right = st.columns(2)
-    left.altair_chart(views.best_after_k_chart(k, q, fmin).properties(
-        title="Best loss after k restarts"), width="stretch")
-    right.altair_chart(views.success_chart(k2, measured, predicted).properties(
-        title="Chance of success within k restarts"), width="stretch")
+    draw(left, views.best_after_k_chart, k, q, fmin, title="Best loss after k restarts")
+    draw(right, views.success_chart, k2, measured, predicted,
+         title="Chance of success within k restarts")
     st.caption(
         f"Both curves come from shuffling the same {n:,} runs into {SHUFFLES} random orders: the "
         "best loss after the first k of each order, and the share of orders with a success among "
@@ -211,8 +205,8 @@ def noise_section(sc, oc, steps: int, seed: int, n: int) -> None:
     med_p, med_n = (float(rounded(np.array(median_usable(r)), plain)) for r in (plain, noisy))
     c.metric("Median final loss with noise", f"{med_n:.4g}", delta=f"{med_n - med_p:+.3g}",
              delta_color="inverse", help=f"Without noise: {med_p:.4g}.")
-    st.altair_chart(views.side_by_side(pd.concat(rows), "final loss", "run",
-                                       rule=global_value(plain.minima)), width="stretch")
+    draw(st, views.side_by_side, pd.concat(rows), "final loss", "run",
+         rule=global_value(plain.minima))
     if note := apart(noisy.codes):
         st.caption(f"With noise, {note}")
     classroom.export(f"{P}_noise", {"Plain vs noisy": pd.DataFrame({
@@ -241,7 +235,7 @@ def good_enough_section(sc, oc, steps: int, seed: int, n: int) -> None:
              "surface that falls away forever there is no best to compare with.")
     d.metric("Diverged", f"{g.diverged / total:.1%}", help="The steps blew up.")
     if np.isfinite(g.best):
-        st.altair_chart(views.good_enough_chart(g.gap, within / 100), width="stretch")
+        draw(st, views.good_enough_chart, g.gap, within / 100)
         st.caption(f"Best run: {g.best:.4g}; typical (median) starting loss: {g.reference:.4g}. "
                    f"A run is good enough if its final loss is at most {g.best:.4g} + "
                    f"{within}% × ({g.reference:.4g} − {g.best:.4g}) = "
@@ -312,22 +306,19 @@ def network_section() -> None:
     if r.diverged.any():
         st.caption(f"{int(r.diverged.sum())} restarts diverged (their weights blew up) and are "
                    "left out of best and worst.")
-    st.altair_chart(views.outcome_histogram(
-        r.final_loss[ok], r.stalled[ok],
-        f"Final loss of {ok.sum()} restarts of a {shape} {c['act']} network"), width="stretch")
+    draw(st, views.outcome_histogram, r.final_loss[ok], r.stalled[ok],
+         f"Final loss of {ok.sum()} restarts of a {shape} {c['act']} network")
     st.caption("*Stalled*: a restart that did not get within 10% of the way from the typical "
                "starting loss down to the best restart's loss.")
     if r.picks:
         titles = {k: f"{k}: loss {r.final_loss[i]:.3g}, accuracy {r.accuracy[i]:.0%}"
                   for k, i in r.picks.items()}
-        st.altair_chart(views.boundary_row(*r.grid, r.probs, titles, r.X, r.y), width="content")
+        draw(st, views.boundary_row, *r.grid, r.probs, titles, r.X, r.y, width="content")
     left, right = st.columns(2)
-    left.altair_chart(views.curves_chart(views.net_frame(r.curve_steps, r.curves, r.stalled,
-                                                         "loss"), "loss", True,
-                                         "Loss of every restart"), width="stretch")
-    right.altair_chart(views.curves_chart(views.net_frame(r.curve_steps, r.norms, r.stalled,
-                                                          "weight norm"), "weight norm", False,
-                                          "Size of the weight vector |w|"), width="stretch")
+    draw(left, views.net_curves_chart, r.curve_steps, r.curves, r.stalled, "loss", True,
+         "Loss of every restart")
+    draw(right, views.net_curves_chart, r.curve_steps, r.norms, r.stalled, "weight norm", False,
+         "Size of the weight vector |w|")
     xor_221 = (c["dataset"] == "xor" and c["width"] == 2 and c["layers"] == 1
                and c["act"] == "sigmoid" and c["loss"] == "mse")
     if xor_221:

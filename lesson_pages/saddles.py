@@ -13,8 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from core import data, escape, optimizers
-from ui import charts, classroom, controls
+from ui import classroom, controls
 from ui import saddle_views as views
+from ui.cached_charts import draw
 from ui.saddles_compute import (
     DEFAULTS,
     PREDICT_LR,
@@ -207,10 +208,7 @@ def _saddle_section(choice, sd: escape.Saddle, pick: int, runs, eps: float, alon
         controls.show_problem(exc)
         return
     with classroom.section("Paths near the saddle"):
-        _, marker = charts.scrub_marker(paths, int(paths["step"].max()))
-        st.altair_chart(charts.layer(charts.surface_heatmap(xs, ys, z, height=420),
-                                     charts.minima_layer(s.minima), charts.paths_layer(paths),
-                                     views.saddle_marker(sd.x, sd.y), marker), width="stretch")
+        draw(st, views.path_map, xs, ys, z, s.minima, paths, saddle=(sd.x, sd.y))
         direction = "the x axis" if sd.degenerate else \
             f"({sd.stable[0]:.2f}, {sd.stable[1]:.2f})"
         st.caption(
@@ -234,7 +232,7 @@ def _saddle_section(choice, sd: escape.Saddle, pick: int, runs, eps: float, alon
     with classroom.section("Steps to escape against the push ε"):
         theory, notes = _theory(runs, sd, grid) if not sd.degenerate else (pd.DataFrame(), [])
         max_steps = int(measured["steps"].max())
-        st.altair_chart(views.escape_chart(measured, theory, max_steps), width="stretch")
+        draw(st, views.escape_chart, measured, theory, max_steps)
         for label, rho in notes:
             e = results[label]
             slope = escape.slope(grid, e.escape_step[2:])
@@ -262,25 +260,25 @@ def _saddle_section(choice, sd: escape.Saddle, pick: int, runs, eps: float, alon
                                "grad_norm": float(e.grad_norm[int(e.escape_step[0]), 0])}
                               for label, e in results.items() if e.escape_step[0] >= 0])
         slope_col, loss_col = st.columns(2)
-        slope_col.altair_chart(views.curve_chart(paths, "grad_norm", "gradient norm |∇f|",
-                                                 log_y=True, marks=marks), width="stretch")
+        draw(slope_col, views.curve_chart, paths, "grad_norm", "gradient norm |∇f|", log_y=True,
+             marks=marks)
         finite = paths["loss"][np.isfinite(paths["loss"])]
         low = max(float(finite.min()), sd.value - 2 * sd.drop) if len(finite) else sd.value - 1
         high = float(finite.max()) if len(finite) else sd.value + 1
-        loss_col.altair_chart(views.curve_chart(
-            paths, "loss", "loss", domain=(low, max(high, sd.value + 1e-9)),
-            rule=sd.value - sd.drop, rule_label="the escape threshold", marks=marks),
-            width="stretch")
+        draw(loss_col, views.curve_chart, paths, "loss", "loss",
+             domain=(low, max(high, sd.value + 1e-9)), rule=sd.value - sd.drop,
+             rule_label="the escape threshold", marks=marks)
         st.markdown(
             "Gradient descent's slope first shrinks — the run slides down the stable direction "
             "towards the saddle — and its loss settles at the saddle's height. For a long stretch "
             "nothing seems to happen: the loss curve is flat, the gradient tiny. Then the push, "
             "grown step by step, takes over, and the loss drops. **A flat loss curve is no proof "
-            "of a minimum**: it only says that the slope is small. The curvature tells the two apart.")
+            "of a minimum**: it only says that the slope is small. The curvature tells the two "
+            "apart.")
 
     with classroom.section("Curvature along each path: the index"):
-        st.altair_chart(views.curve_chart(paths, "index", "index (share of downhill curvature)",
-                                          domain=(0.0, 1.0)), width="stretch")
+        draw(st, views.curve_chart, paths, "index", "index (share of downhill curvature)",
+             domain=(0.0, 1.0))
         st.caption("The index at every point of each path, from the Hessian there: 0.5 means one "
                    "of the two directions curves down (saddle-shaped ground), 0 means both curve "
                    "up (a valley). On x² − y² the curvature is the same everywhere, so the index "
@@ -334,12 +332,8 @@ def _free_section(choice, runs, start, steps: int, seed: int) -> None:
         controls.show_problem(exc)
         return
     with classroom.section("Paths"):
-        _, marker = charts.scrub_marker(paths, int(paths["step"].max()))
-        event = st.altair_chart(
-            charts.layer(charts.surface_heatmap(xs, ys, z, height=420),
-                         charts.minima_layer(s.minima), charts.paths_layer(paths), marker,
-                         charts.click_layer(s.bounds, frame=charts.surface_frame(xs, ys, z))),
-            width="stretch", on_select="rerun", selection_mode="start", key=f"_{P}_map")
+        event = draw(st, views.path_map, xs, ys, z, s.minima, paths, bounds=s.bounds,
+                     on_select="rerun", selection_mode="start", key=f"_{P}_map")
         st.caption("Click anywhere on the map to start there.")
         controls.apply_click(event, P)
         gone = "diverged" if s.bounded_below else "left the map for good"
@@ -350,11 +344,9 @@ def _free_section(choice, runs, start, steps: int, seed: int) -> None:
                            icon=":material/warning:")
     with classroom.section("Slope, loss and index along the way"):
         a, b, c = st.columns(3)
-        a.altair_chart(views.curve_chart(paths, "grad_norm", "gradient norm |∇f|", log_y=True),
-                       width="stretch")
-        b.altair_chart(views.curve_chart(paths, "loss", "loss"), width="stretch")
-        c.altair_chart(views.curve_chart(paths, "index", "index", domain=(0.0, 1.0)),
-                       width="stretch")
+        draw(a, views.curve_chart, paths, "grad_norm", "gradient norm |∇f|", log_y=True)
+        draw(b, views.curve_chart, paths, "loss", "loss")
+        draw(c, views.curve_chart, paths, "index", "index", domain=(0.0, 1.0))
         st.markdown("On flat ground the gradient is tiny, so the loss curve looks finished long "
                     "before it is: **a flat loss curve is no proof of a minimum.**")
 
@@ -424,8 +416,7 @@ def monkey_section() -> None:
     small = grid <= 1e-3
     p = escape.power(grid[small], monkey.escape_step[small])
     chart_col, text_col = st.columns([3, 2])
-    chart_col.altair_chart(views.escape_chart(measured, theory, steps, log_y=True),
-                           width="stretch")
+    draw(chart_col, views.escape_chart, measured, theory, steps, log_y=True)
     with text_col:
         st.metric("Monkey saddle: steps grow like (1/ε)^p, measured p",
                   "—" if p is None else f"{p:.2f}",
@@ -517,11 +508,9 @@ def network_section() -> None:
                         "the loss of the all-zero network (which predicts 50% everywhere).")
     with classroom.section("Loss and slope of every restart"):
         one, two = st.columns(2)
-        one.altair_chart(views.curve_chart(curves, "loss", "loss", rule=r.level,
-                                           rule_label="the plateau (all-zero network)"),
-                         width="stretch")
-        two.altair_chart(views.curve_chart(curves, "grad_norm", "gradient norm", log_y=True),
-                         width="stretch")
+        draw(one, views.curve_chart, curves, "loss", "loss", rule=r.level,
+             rule_label="the plateau (all-zero network)")
+        draw(two, views.curve_chart, curves, "grad_norm", "gradient norm", log_y=True)
     with classroom.section("Curvature on the plateau"):
         first = r.left_at[0]
         mid = (first // 2) if first > 0 else steps // 2
@@ -535,9 +524,9 @@ def network_section() -> None:
                           "rank": np.arange(r.size) + 1, "eigenvalue": r.eigenvalues[0, k]})
             for k in dict.fromkeys((at, len(r.probe_steps) - 1))], ignore_index=True)
         one, two = st.columns(2)
-        one.altair_chart(views.curve_chart(index, "index", "index (share of downhill curvature)",
-                                           domain=(0.0, 1.0)), width="stretch")
-        two.altair_chart(views.spectrum_chart(spectrum), width="stretch")
+        draw(one, views.curve_chart, index, "index", "index (share of downhill curvature)",
+             domain=(0.0, 1.0))
+        draw(two, views.spectrum_chart, spectrum)
         lam = r.eigenvalues[0, at]
         st.markdown(
             f"At step {int(r.probe_steps[at])}, on the plateau of the first restart with "

@@ -258,3 +258,18 @@ def test_band_and_restart_frames_have_no_nan_and_floor_zero_losses():
     chart = views.curves_chart(bands, 0.1, restarts=lines)
     assert all(math.isfinite(v) for row in chart_data(chart) for v in row.values()
                if isinstance(v, float))
+
+
+def test_the_band_is_the_same_with_or_without_overflowed_restarts_elsewhere():
+    """The fast path (no NaN anywhere) gives the quantiles nanquantile gives."""
+    rng = np.random.default_rng(0)
+    loss = rng.lognormal(size=(300, 16))
+    clean = practice.band(practice.Runs(loss, np.full(16, -1), np.zeros(16, bool)))
+    with_nan = loss.copy()
+    with_nan[-1, 0] = np.nan  # one restart overflowed at the very last step
+    mixed = practice.band(practice.Runs(with_nan, np.full(16, -1), np.zeros(16, bool)))
+    for k in ("p10", "median", "p90"):
+        np.testing.assert_allclose(clean[k][:-1], mixed[k][:-1], rtol=0, atol=0)
+        np.testing.assert_allclose(clean[k], np.quantile(loss[clean["step"]],
+                                                         {"p10": .1, "median": .5, "p90": .9}[k],
+                                                         axis=1))

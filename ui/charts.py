@@ -437,6 +437,13 @@ def layer(*charts, title: str | None = None) -> alt.LayerChart:
     return out.properties(title=top) if top else out
 
 
+def walks_on_surface(xs, ys, z, paths: pd.DataFrame, minima, height: int = 420
+                     ) -> alt.LayerChart:
+    """A surface with optimiser paths (run_frame) walking on it and its minima starred."""
+    return layer(surface_heatmap(xs, ys, z, height=height), paths_layer(paths),
+                 minima_layer(minima))
+
+
 def run_frame(run, labels: str | Sequence[str] | None = None) -> pd.DataFrame:
     """A core.descent.Run in long form: run, restart, step, x, y, loss, grad_norm.
 

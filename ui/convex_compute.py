@@ -150,44 +150,12 @@ def predict_run() -> dict:
 # than the numbers behind it; the same immutable chart object is reused (cache_resource).
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def surface_chart(key: str, formula: str, height: int = 380, chord: bool = False,
-                  x_title: str = "x", y_title: str = "y"):
-    """Banded heatmap with the known minima (and, if asked, the worst failing chord)."""
-    xs, ys, z = surface_grid(key, formula, MAP_N)
-    layers = [charts.surface_heatmap(xs, ys, z, height=height, x_title=x_title, y_title=y_title),
-              charts.minima_layer(_surface(key, formula).minima)]
-    if chord:
-        test, _ = chords(key, formula, PAIRS[2], RTOL)
-        if test.worst is not None:
-            layers.append(views.chord_layer(*test.worst))
-    return charts.layer(*layers)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def board(key: str, formula: str, runs: tuple[Run, ...], x0: float, y0: float, steps: int):
-    """The map to click and scrub: surface, minima, paths, the step marker, the click layer;
-    and the Play animation of the same paths."""
+def play(key: str, formula: str, runs: tuple[Run, ...], x0: float, y0: float, steps: int):
+    """The Play animation (Plotly) of the runs' paths over the surface."""
     s = _surface(key, formula)
     frame, _ = paths(key, formula, runs, x0, y0, steps)
     xs, ys, z = surface_grid(key, formula, MAP_N)
-    _, marker = charts.scrub_marker(frame, steps)
-    chart = charts.layer(surface_chart(key, formula, height=420), charts.paths_layer(frame),
-                         marker, charts.click_layer(s.bounds,
-                                                    frame=charts.surface_frame(xs, ys, z)))
-    play = views.play_figure(xs, ys, z, frame, s.minima, charts.banded_scale(z)[0])
-    return chart, play
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def curvature_chart(key: str, formula: str, rtol: float, pairs: int):
-    """The curvature map with the worst failing chord drawn on it."""
-    xs, ys, eigs = eigen_grid(key, formula)
-    layers = [views.curvature_map(charts.kind_frame(xs, ys, kinds(eigs, rtol), curvature.KINDS),
-                                  _surface(key, formula).bounds)]
-    test, _ = chords(key, formula, pairs, rtol)
-    if test.worst is not None:
-        layers.append(views.chord_layer(*test.worst))
-    return charts.layer(*layers, title="Curvature map")
+    return views.play_figure(xs, ys, z, frame, s.minima, charts.banded_scale(z)[0])
 
 
 # -- defaults that work on each surface, and the lesson scenes ---------------------------------
@@ -269,12 +237,13 @@ def warm() -> None:
         key, runs, steps = values[f"{P}_surface"], _runs(values), values[f"{P}_steps"]
         x0, y0 = float(values[f"{P}_x0"]), float(values[f"{P}_y0"])
         surface_grid(key, "", SOLID_N)
-        surface_chart(key, "")
-        board(key, "", runs, x0, y0, steps)
+        surface_grid(key, "", MAP_N)
+        play(key, "", runs, x0, y0, steps)
         lipschitz(key, "")
-        curvature_chart(key, "", RTOL, PAIRS[2])
-    for key, (x_title, y_title) in MODELS.items():
+        eigen_grid(key, "")
+        chords(key, "", PAIRS[2], RTOL)
+    for key in MODELS:
+        surface_grid(key, "", MAP_N)
         chords(key, "", PAIRS[2], RTOL)
         eigen_grid(key, "")
-        surface_chart(key, "", 320, True, x_title, y_title)
     predict_run()

@@ -1,5 +1,6 @@
 """Charts for the convex lesson that the shared ui.charts does not draw: the curvature map, the
-chord counterexample, the 3-D surface and the Play animation of the descent paths.
+chord counterexample, the 3-D surface and the Play animation of the descent paths; and the page's
+compositions of shared charts, as builders of plain data for ui.cached_charts.draw.
 
 Data in → chart out; no Streamlit here, so every builder can be tested on its own.
 """
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import charts
 from .charts import NO_VALUE, PALETTE  # the same colours as the Altair charts
 
 #: Runs also differ by line dash and marker shape, so that no information rests on colour alone.
@@ -55,6 +57,35 @@ def chord_layer(a, b, t: float) -> alt.Chart:
                                       stroke="white", strokeWidth=1).encode(
         x="x:Q", y="y:Q", tooltip=["where:N"])
     return alt.layer(line, ends, worst)
+
+
+def surface_map(xs, ys, z, minima, height: int = 380, chord=None, x_title: str = "x",
+                y_title: str = "y") -> alt.LayerChart:
+    """Banded heatmap with the known minima and, if given (a, b, t), the worst failing chord."""
+    layers = [charts.surface_heatmap(xs, ys, z, height=height, x_title=x_title, y_title=y_title),
+              charts.minima_layer(minima)]
+    if chord is not None:
+        layers.append(chord_layer(*chord))
+    return charts.layer(*layers)
+
+
+def descent_map(xs, ys, z, minima, bounds, paths: pd.DataFrame, steps: int) -> alt.LayerChart:
+    """The map to click and scrub: surface, minima, paths (run, step, x, y, loss), the step
+    marker and the click layer (selection "start")."""
+    _, marker = charts.scrub_marker(paths, steps)
+    click = charts.click_layer(bounds, frame=charts.surface_frame(xs, ys, z))
+    return charts.layer(surface_map(xs, ys, z, minima, height=420), charts.paths_layer(paths),
+                        marker, click)
+
+
+def curvature_board(xs, ys, kinds, kind_names: Sequence[str], bounds,
+                    chord=None) -> alt.LayerChart:
+    """The curvature map (kinds: index into kind_names per grid point, −1 where undefined) with
+    the worst failing chord (a, b, t), if any, drawn on it."""
+    layers = [curvature_map(charts.kind_frame(xs, ys, kinds, kind_names), bounds)]
+    if chord is not None:
+        layers.append(chord_layer(*chord))
+    return charts.layer(*layers, title="Curvature map")
 
 
 def chord_profile(frame: pd.DataFrame) -> alt.Chart:

@@ -18,8 +18,18 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts import (DASHES, FIT_X, PALETTE, STAR, band_labels, round_edges, surface_frame,
-                       surface_heatmap)
+from ui.charts import (
+    DASHES,
+    FIT_X,
+    PALETTE,
+    STAR,
+    band_labels,
+    layer,
+    paths_layer,
+    round_edges,
+    surface_frame,
+    surface_heatmap,
+)
 
 # -- what the page's cached computations return (importable, so that they can be pickled) -----
 
@@ -234,6 +244,20 @@ def point_marker(x: float = 0.0, y: float = 0.0, label: str = "trained weights")
                                      stroke="black", strokeWidth=1, opacity=1, clip=True)
             .encode(x="x:Q", y="y:Q", tooltip=["what:N"])
             .properties(description=f"A white star marks the {label}."))
+
+
+def starred_slice(xs, ys, z, edges: Sequence[float] | None = None, height: int = 360,
+                  title: str = "") -> alt.LayerChart:
+    """A slice with the trained weights starred at its centre."""
+    return layer(slice_heatmap(xs, ys, z, edges, height=height), point_marker(), title=title)
+
+
+def slice_with_path(xs, ys, z, path: pd.DataFrame, x_title: str, y_title: str,
+                    title: str = "") -> alt.LayerChart:
+    """A slice with the training path drawn on it (columns run, step, x, y) and the trained
+    weights starred."""
+    return layer(slice_heatmap(xs, ys, z, x_title=x_title, y_title=y_title),
+                 paths_layer(path), point_marker(), title=title)
 
 
 def _ticks(e: np.ndarray, constant: float) -> list[float]:

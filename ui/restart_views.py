@@ -13,7 +13,7 @@ import pandas as pd
 
 from core import basins
 
-from .charts import PALETTE, kind_frame
+from .charts import PALETTE, kind_frame, layer, minima_layer
 
 #: Colours of the minima's categories (Okabe–Ito without yellow and black, which mark outcomes).
 MINIMA_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7"]
@@ -94,6 +94,18 @@ def square(chart: alt.TopLevelMixin, size: int = MAP_SIZE) -> alt.TopLevelMixin:
                             autosize=alt.AutoSizeParams(type="pad", contains="padding"))
 
 
+def basin_map_chart(xs, ys, codes, minima, bounds, paths: np.ndarray | None, path_codes,
+                    title: str) -> alt.LayerChart:
+    """The square basin map with the known minima marked and, unless paths is None, the sample
+    paths drawn over it."""
+    layers = [basin_chart(xs, ys, codes, minima, bounds)]
+    if minima:
+        layers.append(minima_layer(minima))
+    if paths is not None:
+        layers.append(sample_paths(paths, basins.names(path_codes, minima)))
+    return square(layer(*layers, title=title))
+
+
 def sample_paths(paths: np.ndarray, names: Sequence[str]) -> alt.LayerChart:
     """A few whole paths (black on a white halo, a ring at each start, a dot at each end)."""
     t, m, _ = paths.shape
@@ -118,7 +130,8 @@ def sample_paths(paths: np.ndarray, names: Sequence[str]) -> alt.LayerChart:
                     "(ends).")
 
 
-def best_after_k_chart(k, q, global_value: float | None, height: int = 320) -> alt.LayerChart:
+def best_after_k_chart(k, q, global_value: float | None, height: int = 320,
+                       title: str = "") -> alt.LayerChart:
     """Median (line) and 10–90% band (shaded) of the best loss after k restarts; x on a log axis.
     q: [3, K] rows 10%, 50%, 90%. Infinite values (no usable run yet) are not drawn."""
     df = pd.DataFrame({"restarts": k, "p10": q[0], "median": q[1], "p90": q[2]})
@@ -139,22 +152,23 @@ def best_after_k_chart(k, q, global_value: float | None, height: int = 320) -> a
                       .mark_rule(strokeDash=[6, 3], color="black")
                       .encode(y=alt.Y("v:Q", title=y),
                               tooltip=[alt.Tooltip("v:Q", title="global minimum")]))
-    return alt.layer(*layers).properties(height=height, description=(
+    chart = alt.layer(*layers).properties(height=height, description=(
         "Best loss found after k restarts, against k on a log axis: the median over many random "
         "orders of the runs as a line, the 10th to 90th percentile as a shaded band; the dashed "
         "line is the global minimum."))
+    return chart.properties(title=title) if title else chart
 
 
 MEASURED, PREDICTED = "measured", "1 − (1 − p)ᵏ"
 
 
-def success_chart(k, measured, predicted, height: int = 320) -> alt.Chart:
+def success_chart(k, measured, predicted, height: int = 320, title: str = "") -> alt.Chart:
     """Measured chance of success within k restarts (solid, dots) against 1 − (1 − p)ᵏ (dashed)."""
     df = pd.concat([pd.DataFrame({"restarts": k, "chance": measured, "curve": MEASURED}),
                     pd.DataFrame({"restarts": k, "chance": predicted, "curve": PREDICTED})])
     domain = [MEASURED, PREDICTED]
     legend = alt.Legend(orient="right", title=None, labelLimit=300)
-    return alt.Chart(df).mark_line(strokeWidth=2.5, point=True).encode(
+    chart = alt.Chart(df).mark_line(strokeWidth=2.5, point=True).encode(
         x=alt.X("restarts:Q", title="restarts k",
                 scale=alt.Scale(type="log", domain=[1, int(max(k))], nice=False)),
         y=alt.Y("chance:Q", title="chance of success", scale=alt.Scale(domain=[0, 1]),
@@ -170,6 +184,7 @@ def success_chart(k, measured, predicted, height: int = 320) -> alt.Chart:
         "Chance of at least one of k restarts reaching the global minimum, against k on a log "
         "axis: measured over shuffles of the runs (solid line, dots) and predicted for "
         "independent tries, 1 − (1 − p)ᵏ (dashed line, squares)."))
+    return chart.properties(title=title) if title else chart
 
 
 def side_by_side(df: pd.DataFrame, field: str, group: str, bins: int = 40,
@@ -255,6 +270,12 @@ def curves_chart(df: pd.DataFrame, field: str, log_y: bool, title: str,
     ).properties(height=height, title=title, description=(
         f"{field} of every restart against step{' on a log scale' if log_y else ''}; stalled "
         "restarts dashed and orange, the others solid and blue."))
+
+
+def net_curves_chart(steps, values: np.ndarray, stalled: np.ndarray, field: str, log_y: bool,
+                     title: str) -> alt.Chart:
+    """curves_chart of a [T, R] array of curves (one per restart), put in long form here."""
+    return curves_chart(net_frame(steps, values, stalled, field), field, log_y, title)
 
 
 def outcome_histogram(values: np.ndarray, stalled: np.ndarray, title: str,

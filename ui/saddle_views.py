@@ -10,7 +10,18 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts import DASHES, FIT_X, PALETTE
+from ui.charts import (
+    DASHES,
+    FIT_X,
+    PALETTE,
+    click_layer,
+    layer,
+    minima_layer,
+    paths_layer,
+    scrub_marker,
+    surface_frame,
+    surface_heatmap,
+)
 
 #: Marker shapes, one per run, so that markers differ by more than colour.
 SHAPES = ["circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "triangle-left",
@@ -39,6 +50,21 @@ def saddle_marker(x: float, y: float, label: str = "saddle") -> alt.Chart:
             .encode(x="x:Q", y="y:Q", tooltip=["what:N", alt.Tooltip("x:Q", format=".4f"),
                                                 alt.Tooltip("y:Q", format=".4f")])
             .properties(description=f"A black diamond marks the {label} at ({x:.3g}, {y:.3g})."))
+
+
+def path_map(xs, ys, z, minima, paths: pd.DataFrame, saddle: tuple[float, float] | None = None,
+             bounds=None) -> alt.LayerChart:
+    """The surface with its minima, the paths (run, restart, step, x, y, loss) and a step
+    slider's markers; the saddle (x, y) as a black diamond if given, and with `bounds` the click
+    selection "start" (charts.click_layer) that sets the runs' start point."""
+    _, marker = scrub_marker(paths, int(paths["step"].max()))
+    layers = [surface_heatmap(xs, ys, z, height=420), minima_layer(minima), paths_layer(paths)]
+    if saddle is not None:
+        layers.append(saddle_marker(*saddle))
+    layers.append(marker)
+    if bounds is not None:
+        layers.append(click_layer(bounds, frame=surface_frame(xs, ys, z)))
+    return layer(*layers)
 
 
 def escape_chart(measured: pd.DataFrame, theory: pd.DataFrame | None, max_steps: int,

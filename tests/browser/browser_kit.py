@@ -47,14 +47,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
-    """`streamlit run app.py` headless, as it runs when hosted; returns once it answers health."""
+def start_server(port: int, warm_up: bool = False) -> subprocess.Popen:
+    """`streamlit run app.py` headless, as it runs when hosted; returns once it answers health.
+    Without `warm_up` the lessons' start-up warm-up (a minute of CPU) is off."""
     log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "LANDSCAPE_WARM_UP": "off"})  # the lessons' warm-up: a minute of CPU
+        env={**os.environ, "LANDSCAPE_WARM_UP": "on" if warm_up else "off"})
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
