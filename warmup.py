@@ -21,6 +21,7 @@ import streamlit as st
 from ui import (
     convex_compute,
     dimensions_compute,
+    gate,
     network_landscape_compute,
     practice_compute,
     restarts_compute,
@@ -48,6 +49,7 @@ HOOKS: list[Callable[[], object]] = [
 
 
 def _run(hooks: tuple[Callable[[], object], ...]) -> None:
+    gate.in_background()
     for hook in hooks:
         try:
             hook()

@@ -12,13 +12,24 @@ from ui import gate
 
 
 @pytest.fixture
-def slots_taken():
+def slots_taken(monkeypatch):
     """Every slot held by someone else until the test ends."""
-    for _ in range(gate.SLOTS):
-        assert gate._slots.acquire(timeout=5)
-    yield
-    for _ in range(gate.SLOTS):
-        gate._slots.release()
+    monkeypatch.setattr(gate, "_free", 0)
+
+
+def hold(seconds: float) -> threading.Thread:
+    """Another request that takes a turn for a while (started, and holding it, on return)."""
+    inside = threading.Event()
+
+    @gate.heavy
+    def work():
+        inside.set()
+        time.sleep(seconds)
+
+    t = threading.Thread(target=work)
+    t.start()
+    assert inside.wait(5)
+    return t
 
 
 def test_at_most_slots_heavy_calls_run_at_once():
@@ -53,13 +64,8 @@ def test_a_nested_heavy_call_reuses_its_turn(monkeypatch):
         return inner() + 1
 
     # with all but one slot taken, the outer call takes the last one; the inner must not wait
-    for _ in range(gate.SLOTS - 1):
-        gate._slots.acquire()
-    try:
-        assert outer() == 2
-    finally:
-        for _ in range(gate.SLOTS - 1):
-            gate._slots.release()
+    monkeypatch.setattr(gate, "_free", 1)
+    assert outer() == 2
 
 
 def test_a_cache_hit_takes_no_turn(slots_taken):
@@ -71,11 +77,9 @@ def test_a_cache_hit_takes_no_turn(slots_taken):
         calls.append(x)
         return x * x
 
-    gate._slots.release()  # one slot free for the miss
-    try:
-        assert square(3) == 9
-    finally:
-        gate._slots.acquire()
+    gate._free = 1  # one slot free for the miss
+    assert square(3) == 9
+    gate._free = 0
     before = gate.turns()
     assert square(3) == 9  # every slot busy: a hit must still answer at once
     assert calls == [3] and gate.turns() == before
@@ -86,6 +90,45 @@ def test_waiting_too_long_is_refused_with_a_budget_message(slots_taken, monkeypa
     with pytest.raises(BudgetError, match="busy"):
         gate.heavy(lambda: None)()
     assert gate.waiting() == 0
+
+
+def test_a_request_that_had_a_turn_goes_before_new_ones(monkeypatch):
+    """A page needing several heavy calls in a row is not sent to the back of the queue after
+    each one: its next call goes ahead of the requests that queued meanwhile (a page half
+    computed is no use to anyone)."""
+    monkeypatch.setattr(gate, "_free", 1)  # one slot, so the order is strict
+    order = []
+
+    @gate.heavy
+    def step(name, seconds=0.0):
+        order.append(name)
+        time.sleep(seconds)
+
+    def page():
+        step("page, first call", 0.3)
+        step("page, second call")
+
+    first = threading.Thread(target=page)
+    first.start()
+    while not order:
+        time.sleep(0.005)
+    newcomers = [threading.Thread(target=step, args=(f"new request {i}", 0.1)) for i in (1, 2)]
+    for n in newcomers:  # both queue while the page's first call runs
+        n.start()
+        while gate.waiting() < newcomers.index(n) + 1:
+            time.sleep(0.005)
+    for t in (first, *newcomers):
+        t.join()
+    assert order == ["page, first call", "page, second call", "new request 1", "new request 2"]
+
+
+def test_waits_add_up_to_one_budget_per_request(slots_taken, monkeypatch):
+    monkeypatch.setattr(gate, "WAIT_S", 0.3)
+    t = time.monotonic()
+    for _ in range(3):  # the sections of one page run, each refused
+        with pytest.raises(BudgetError):
+            gate.heavy(lambda: None)()
+    assert time.monotonic() - t < 0.6, "each section waited the whole budget again"
 
 
 def test_a_busy_server_gets_a_message_in_the_page_not_a_traceback(slots_taken, monkeypatch):

@@ -145,9 +145,7 @@ def predict_run() -> dict:
     return descend("himmelblau", "", "sgd", 0.01, (), *PREDICT_START, 500)
 
 
-# -- charts, built once per setting --------------------------------------------------------------
-# Building an Altair chart validates every encoding against the Vega-Lite schema, which costs more
-# than the numbers behind it; the same immutable chart object is reused (cache_resource).
+# -- the Play animation, built once per setting (Altair charts: ui.cached_charts) ----------------
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def play(key: str, formula: str, runs: tuple[Run, ...], x0: float, y0: float, steps: int):

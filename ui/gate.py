@@ -5,11 +5,19 @@ core however many students ask. When 30 of them ask for 30 different experiments
 moment, running all 30 together makes every one of them finish at the end, after a minute;
 running them a few at a time gives most students their answer in turn, and caps memory. A cache
 hit never waits: `heavy` goes under `st.cache_data`, so only a cache miss takes a turn.
+
+A page's rerun may need several heavy calls in a row (train, then slice, then the Hessian). So
+that it is not sent to the back of the queue after each one, a thread that had a turn moments
+ago goes ahead of new requests, and its waits add up against one budget (WAIT_S): a request is
+answered in turn or refused with a message, never left hanging.
 """
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
 import threading
+import time
 from collections import Counter
 from typing import Callable, TypeVar
 
@@ -24,32 +32,37 @@ from core import BudgetError
 #: Heavy computations that run at once. Two: one computing while the other's thread waits on
 #: the interpreter costs little, and torch releases it inside its kernels.
 SLOTS = 2
-#: Longest wait for a turn before the student is told to try again (below the minute after
-#: which a student gives up on a page).
+#: Longest a request waits for its turns, all together, before the student is told to try again
+#: (below the minute after which a student gives up on a page).
 WAIT_S = 40.0
+#: A thread that had a turn, or was refused, this recently is still answering the same request.
+SAME_REQUEST_S = 5.0
 
 F = TypeVar("F", bound=Callable)
 
-_slots = threading.BoundedSemaphore(SLOTS)
-_held = threading.local()        # how deep this thread is inside heavy calls
-_count_lock = threading.Lock()
-_waiting = 0
+_cond = threading.Condition()
+_free = SLOTS
+_queue: list[tuple[int, int]] = []  # heap of (priority, ticket): 0 continuing a request,
+#                                     1 a new request, 2 background work
+_tickets = itertools.count()
+_held = threading.local()  # depth inside heavy calls; last turn or refusal; wait budget left
 _turns: Counter[str] = Counter()
 
 
 class BusyError(BudgetError):
-    """Every slot stayed busy for WAIT_S: the request is refused, not queued for ever."""
+    """The request's turns did not come within WAIT_S: refused, not queued for ever."""
 
 
 def waiting() -> int:
     """Computations waiting for a turn now."""
-    return _waiting
+    with _cond:
+        return len(_queue)
 
 
 def turns() -> Counter[str]:
     """Heavy computations started since the process began, by function: a run that starts
     none computed nothing new (the warm-up tests count on it)."""
-    with _count_lock:
+    with _cond:
         return Counter(_turns)
 
 
@@ -76,22 +89,66 @@ def _clear(slot) -> None:
             in_cached_function.reset(token)
 
 
-def _wait_turn() -> None:
-    global _waiting
-    with _count_lock:
-        _waiting += 1
-        ahead = _waiting
+def in_background() -> None:
+    """Mark this thread as background work (the start-up warm-up): it goes after every
+    student's request and waits as long as it takes."""
+    _held.background = True
+
+
+def _budget(now: float) -> tuple[int, float]:
+    """This thread's priority and wait budget: a request it is still answering keeps both."""
+    if getattr(_held, "background", False):
+        return 2, float("inf")
+    if now - getattr(_held, "last", -1e9) < SAME_REQUEST_S:
+        return 0, _held.budget
+    _held.budget = WAIT_S
+    return 1, WAIT_S
+
+
+def _take(priority: int, timeout: float) -> bool:
+    """Wait (at most timeout) until a slot is free and this ticket is first in line."""
+    global _free
+    me = (priority, next(_tickets))
+    with _cond:
+        heapq.heappush(_queue, me)
+        try:
+            if not _cond.wait_for(lambda: _free > 0 and _queue[0] == me,
+                                  None if timeout == float("inf") else max(timeout, 0.0)):
+                return False
+            _free -= 1
+            return True
+        finally:
+            _queue.remove(me)
+            heapq.heapify(_queue)
+            _cond.notify_all()
+
+
+def _give_back() -> None:
+    global _free
+    with _cond:
+        _free += 1
+        _cond.notify_all()
+
+
+def _turn() -> None:
+    """Take a slot for this thread, telling the student while they wait; BusyError when the
+    request's wait budget runs out."""
+    start = time.monotonic()
+    priority, budget = _budget(start)
+    if _take(priority, 0.0):
+        return
     slot = _notice(f"The server is busy with other students' experiments; yours starts in "
-                   f"turn ({ahead} waiting).")
+                   f"turn ({waiting() + 1} waiting).")
     try:
-        if not _slots.acquire(timeout=WAIT_S):
-            raise BusyError(f"The server stayed busy with other students' experiments for "
-                            f"{WAIT_S:.0f} s. Try again in a minute, or go back to a scene "
-                            "the whole class shares (those are ready at once).")
+        got = budget > 0 and _take(priority, budget)
     finally:
-        with _count_lock:
-            _waiting -= 1
         _clear(slot)
+        _held.budget = budget - (time.monotonic() - start)
+        _held.last = time.monotonic()
+    if not got:
+        raise BusyError(f"The server stayed busy with other students' experiments for "
+                        f"{WAIT_S:.0f} s. Try again in a minute, or go back to a scene the whole "
+                        "class shares (those are ready at once).")
 
 
 def heavy(fn: F) -> F:
@@ -100,9 +157,8 @@ def heavy(fn: F) -> F:
     def wrapper(*args, **kwargs):
         depth = getattr(_held, "depth", 0)
         if depth == 0:
-            if not _slots.acquire(blocking=False):
-                _wait_turn()
-            with _count_lock:
+            _turn()
+            with _cond:
                 _turns[fn.__qualname__] += 1
         _held.depth = depth + 1
         try:
@@ -110,5 +166,6 @@ def heavy(fn: F) -> F:
         finally:
             _held.depth = depth
             if depth == 0:
-                _slots.release()
+                _held.last = time.monotonic()
+                _give_back()
     return wrapper  # type: ignore[return-value]
