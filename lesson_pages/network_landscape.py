@@ -322,7 +322,7 @@ def _compare_setups(s: Setup) -> tuple[str, list[tuple[str, Setup]]]:
         c.select_slider("Units per layer (both)", WIDTHS[:4], value=d["cmp_width"],
                         key=f"{P}_cmp_width", bind="query-params")
     with a:
-        controls.seed_input(f"{P}_cmp", d["cmp_seed"])
+        controls.seed_input(f"{P}_cmp", d["cmp_seed"], label="Seed of this comparison")
     return compare_pair(s, st.session_state)
 
 

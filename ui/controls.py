@@ -273,12 +273,12 @@ def log_slider(label: str, key: str, lo: float, hi: float, default: float, per_d
     return float(value)
 
 
-def seed_input(prefix: str, default: int = 0) -> int:
+def seed_input(prefix: str, default: int = 0, label: str = "Seed") -> int:
     """The seed of every random draw: the same seed replays the same experiment.
 
     A float input shown without decimals: Streamlit 1.67's integer input raises OverflowError on a
     link such as ?seed=1e309, while the float one falls back to the default."""
-    return int(st.number_input("Seed", min_value=0.0, max_value=10_000.0, value=float(default),
+    return int(st.number_input(label, min_value=0.0, max_value=10_000.0, value=float(default),
                                step=1.0, format="%.0f", key=f"{prefix}_seed", bind="query-params",
                                help="Same seed, same random numbers: change it for another draw."))
 
