@@ -11,6 +11,14 @@ from tests.page_kit import open_lesson, texts
 from ui import gate
 
 
+@pytest.fixture(autouse=True)
+def fresh_thread_state():
+    """Each test starts as a new request (the gate keeps per-thread state between calls)."""
+    gate._held.__dict__.clear()
+    yield
+    gate._held.__dict__.clear()
+
+
 @pytest.fixture
 def slots_taken(monkeypatch):
     """Every slot held by someone else until the test ends."""
@@ -129,6 +137,24 @@ def test_waits_add_up_to_one_budget_per_request(slots_taken, monkeypatch):
         with pytest.raises(BudgetError):
             gate.heavy(lambda: None)()
     assert time.monotonic() - t < 0.6, "each section waited the whole budget again"
+
+
+def test_a_slot_is_returned_when_the_script_stops_while_it_waits(slots_taken, monkeypatch):
+    """Streamlit stops a script (an exception from its next element) when the student clicks
+    again; if that happens as the wait ends, the slot must not be lost for good."""
+    class Stopped(Exception):
+        pass
+
+    def stop(slot):
+        raise Stopped
+
+    monkeypatch.setattr(gate, "_clear", stop)
+    other = threading.Timer(0.1, gate._give_back)  # another request finishes
+    other.start()
+    with pytest.raises(Stopped):
+        gate.heavy(lambda: None)()
+    other.join()
+    assert gate._free == 1
 
 
 def test_a_busy_server_gets_a_message_in_the_page_not_a_traceback(slots_taken, monkeypatch):

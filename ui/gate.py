@@ -142,9 +142,14 @@ def _turn() -> None:
     try:
         got = budget > 0 and _take(priority, budget)
     finally:
-        _clear(slot)
         _held.budget = budget - (time.monotonic() - start)
         _held.last = time.monotonic()
+    try:  # Streamlit may stop the script here (the student clicked again): return the slot
+        _clear(slot)
+    except BaseException:
+        if got:
+            _give_back()
+        raise
     if not got:
         raise BusyError(f"The server stayed busy with other students' experiments for "
                         f"{WAIT_S:.0f} s. Try again in a minute, or go back to a scene the whole "
