@@ -17,6 +17,7 @@ from ui import charts, classroom, controls
 from ui import restart_views as views
 from ui.cached_charts import draw
 from ui.restarts_compute import (
+    DEFAULTS,
     NET_POINTS,
     SCENES,
     SHUFFLES,
@@ -91,10 +92,12 @@ def basin_section(sc: controls.SurfaceChoice, oc: controls.OptimizerChoice, step
                   seed: int) -> None:
     s = sc.surface
     left, right = st.columns(2)
-    asked = left.select_slider("Starts per side of the map", GRIDS, value=120, key=f"{P}_grid",
+    asked = left.select_slider("Starts per side of the map", GRIDS, value=DEFAULTS[f"{P}_grid"],
+                               key=f"{P}_grid",
                                bind="query-params",
                                help="The map runs one start from the centre of every cell.")
-    samples = right.slider("Sample paths per side", 0, 5, 3, key=f"{P}_samples",
+    samples = right.slider("Sample paths per side", 0, 5, DEFAULTS[f"{P}_samples"],
+                           key=f"{P}_samples",
                            bind="query-params", help="A few whole paths drawn over the map.")
     grid = map_grid(sc.key, sc.formula, oc.name, steps, asked)
     if grid < asked:
@@ -181,8 +184,9 @@ def median_usable(r: basins.Restarts) -> float:
 def noise_section(sc, oc, steps: int, seed: int, n: int) -> None:
     noise = controls.log_slider(
         "Noise at the start (standard deviation added to each gradient)", f"{P}_noise", 0.1,
-        1000.0, 30.0, help="Gaussian noise added to every gradient, shrinking linearly to zero "
-        "by the last step (seeded).")
+        1000.0, DEFAULTS[f"{P}_noise"],
+        help="Gaussian noise added to every gradient, shrinking linearly to zero by the last "
+             "step (seeded).")
     n = st.session_state.get(f"{P}_n", 1000)
     try:
         with controls.progress("Running the same starts without and with noise…") as bar:
@@ -258,9 +262,11 @@ def _net_controls() -> dict:
     a, b, c, d = st.columns(4)
     dataset = a.selectbox("Dataset", list(names), format_func=names.get, key=f"{P}_data",
                           bind="query-params")
-    spread = a.slider("Jitter of the points", 0.0, 0.5, 0.1, 0.05, key=f"{P}_spread",
+    spread = a.slider("Jitter of the points", 0.0, 0.5, DEFAULTS[f"{P}_spread"], 0.05,
+                      key=f"{P}_spread",
                       bind="query-params")
-    width = b.select_slider("Hidden units per layer", WIDTHS, value=2, key=f"{P}_width",
+    width = b.select_slider("Hidden units per layer", WIDTHS, value=DEFAULTS[f"{P}_width"],
+                            key=f"{P}_width",
                             bind="query-params")
     layers = b.radio("Hidden layers", (1, 2), horizontal=True, key=f"{P}_layers",
                      bind="query-params")
@@ -268,13 +274,16 @@ def _net_controls() -> dict:
                       bind="query-params")
     loss = c.radio("Loss", ("mse", "bce"), horizontal=True, key=f"{P}_loss", bind="query-params",
                    format_func={"mse": "squared error", "bce": "cross-entropy"}.get)
-    restarts = d.select_slider("Restarts R", NET_RESTARTS, value=64, key=f"{P}_restarts",
+    restarts = d.select_slider("Restarts R", NET_RESTARTS, value=DEFAULTS[f"{P}_restarts"],
+                               key=f"{P}_restarts",
                                bind="query-params")
-    steps = d.select_slider("Training steps", NET_STEPS, value=500, key=f"{P}_net_steps",
+    steps = d.select_slider("Training steps", NET_STEPS, value=DEFAULTS[f"{P}_net_steps"],
+                            key=f"{P}_net_steps",
                             bind="query-params")
     e, f = st.columns([3, 1])
     with e:
-        oc = controls.optimizer_picker(f"{P}_net", default="sgd", default_lr=_net_default_lr())
+        oc = controls.optimizer_picker(f"{P}_net", default=DEFAULTS[f"{P}_net_optimizer"],
+                                       default_lr=_net_default_lr())
     with f:
         seed = controls.seed_input(f"{P}_net")
     return {"dataset": dataset, "spread": spread, "width": width, "layers": layers, "act": act,
@@ -354,13 +363,16 @@ classroom.scenes(P, SCENES)
 with classroom.controls():
     left, mid, right = st.columns(3)
     with left:
-        sc = controls.surface_picker(P, default="six_hump_camel")
+        sc = controls.surface_picker(P, default=DEFAULTS[f"{P}_surface"])
     with mid:
-        oc = controls.optimizer_picker(P, default="sgd", default_lr=sc.surface.lr)
+        oc = controls.optimizer_picker(P, default=DEFAULTS[f"{P}_optimizer"],
+                                       default_lr=sc.surface.lr)
     with right:
-        steps = st.select_slider("Steps per run", STEPS, value=500, key=f"{P}_steps",
+        steps = st.select_slider("Steps per run", STEPS, value=DEFAULTS[f"{P}_steps"],
+                                 key=f"{P}_steps",
                                  bind="query-params")
-        n = st.select_slider("Random restarts N (sections 2–4)", RESTARTS, value=1000,
+        n = st.select_slider("Random restarts N (sections 2–4)", RESTARTS,
+                             value=DEFAULTS[f"{P}_n"],
                              key=f"{P}_n", bind="query-params",
                              help="Starts drawn uniformly over the map (seeded).")
         seed = controls.seed_input(P)

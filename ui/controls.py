@@ -239,7 +239,8 @@ def optimizers_picker(prefix: str, defaults: Sequence[str] = ("sgd", "momentum",
 
 # -- numbers ----------------------------------------------------------------------------------
 
-def _sig3(v: float) -> float:
+def sig3(v: float) -> float:
+    """A value as a log slider holds it: three significant digits."""
     return float(f"{v:.3g}")
 
 
@@ -249,9 +250,9 @@ def log_values(lo: float, hi: float, per_decade: int = 4,
     with the default added if it is not on the grid."""
     k0 = math.ceil(math.log10(lo) * per_decade - 1e-9)
     k1 = math.floor(math.log10(hi) * per_decade + 1e-9)
-    values = {_sig3(10 ** (k / per_decade)) for k in range(k0, k1 + 1)}
+    values = {sig3(10 ** (k / per_decade)) for k in range(k0, k1 + 1)}
     if default is not None:
-        values.add(_sig3(default))
+        values.add(sig3(default))
     return sorted(values)
 
 
@@ -264,11 +265,11 @@ def log_slider(label: str, key: str, lo: float, hi: float, default: float, per_d
     """A slider over log-spaced values (bound to the URL). A value set in session state (a scene)
     that is not on the grid is moved to the nearest grid value."""
     options = log_values(lo, hi, per_decade, default)
-    _take_reset(key, _sig3(default))
+    _take_reset(key, sig3(default))
     current = st.session_state.get(key)
     if isinstance(current, (int, float)) and current not in options and current > 0:
         st.session_state[key] = min(options, key=lambda v: abs(math.log(v / current)))
-    value = st.select_slider(label, options=options, value=_sig3(default), format_func=_fmt,
+    value = st.select_slider(label, options=options, value=sig3(default), format_func=_fmt,
                              key=key, help=help, bind="query-params")
     return float(value)
 

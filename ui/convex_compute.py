@@ -213,8 +213,8 @@ def _default_view() -> dict:
     the default optimisers at the learning rates lr_for gives them."""
     s = surfaces.get(DEFAULT_SURFACE)
     pick = lr_for(s)
-    return _scene(DEFAULT_SURFACE, s.start,  # each rate to 3 digits, as its slider shows it
-                  {name: float(f"{pick(name):.3g}") for name in DEFAULT_OPTIMIZERS})
+    return _scene(DEFAULT_SURFACE, s.start,
+                  {name: controls.sig3(pick(name)) for name in DEFAULT_OPTIMIZERS})
 
 
 def _runs(values: Mapping[str, object]) -> tuple[Run, ...]:

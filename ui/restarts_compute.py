@@ -76,9 +76,8 @@ def net_default_lr(optimizer: str) -> float | None:
 
 # -- scenes and warm-up ----------------------------------------------------------------------
 
-#: What the page's widgets hold on a link with no settings, as a scene; a scene sets some widgets
-#: and leaves the others here. The learning rates are left out: theirs follow the surface and
-#: the optimiser. tests/test_warmup.py fails if these drift from the page's widgets.
+#: What the page's widgets hold on a link with no settings (the page draws them from here). The
+#: learning rates are left out: theirs follow the surface and the optimiser.
 DEFAULTS = {
     f"{P}_surface": "six_hump_camel", f"{P}_optimizer": "sgd", f"{P}_steps": 500,
     f"{P}_n": 1000, f"{P}_seed": 0, f"{P}_grid": 120, f"{P}_samples": 3, f"{P}_noise": 30.0,
