@@ -3,12 +3,13 @@
 app.py calls `warm()` after each page run; the first call starts one background thread per
 server process. It imports what the first `torch.optim` optimiser or `torch.func` transform
 imports (`torch._dynamo`: 0.8 s on a quiet machine here, 2-3 s under load), then runs each
-lesson's `warm()` (ui/<lesson>_compute.py): its default view and every lesson scene, computed
+lesson's `warm()` (lessons/<lesson>/compute.py): its default view and every lesson scene, computed
 through the same cached functions the page calls, so the class's first visit to each lesson and
 each scene the instructor steps through are cache hits (about a minute of CPU in all).
 Started after the page, not before, so that it never competes with the page that triggered it.
 LANDSCAPE_WARM_UP=off in the environment keeps only the torch part (the browser tests' server).
 """
+
 from __future__ import annotations
 
 import logging
@@ -18,15 +19,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from ui import (
-    convex_compute,
-    dimensions_compute,
-    gate,
-    network_landscape_compute,
-    practice_compute,
-    restarts_compute,
-    saddles_compute,
-)
+from lessons import LESSONS
+from ui import gate
 
 _LOG = logging.getLogger(__name__)
 
@@ -39,13 +33,11 @@ def _torch() -> None:
 
     w = torch.zeros(1, 2, dtype=torch.float64, requires_grad=True)
     torch.optim.SGD([w], lr=0.1)
-    vmap(jacrev(jacrev(lambda v: (v ** 3).sum())))(w.detach())
+    vmap(jacrev(jacrev(lambda v: (v**3).sum())))(w.detach())
 
 
 #: Run in order, in one background thread.
-HOOKS: list[Callable[[], object]] = [
-    _torch, convex_compute.warm, restarts_compute.warm, saddles_compute.warm,
-    dimensions_compute.warm, network_landscape_compute.warm, practice_compute.warm]
+HOOKS: list[Callable[[], object]] = [_torch, *(lesson.compute().warm for lesson in LESSONS)]
 
 
 def _run(hooks: tuple[Callable[[], object], ...]) -> None:
@@ -61,7 +53,8 @@ def _run(hooks: tuple[Callable[[], object], ...]) -> None:
 def warm() -> threading.Thread:
     """Start the warm-up thread; cached, so it starts once per server process."""
     hooks = HOOKS if os.environ.get("LANDSCAPE_WARM_UP") != "off" else [_torch]
-    thread = threading.Thread(target=_run, args=(tuple(hooks),), name="landscape-warm-up",
-                              daemon=True)
+    thread = threading.Thread(
+        target=_run, args=(tuple(hooks),), name="landscape-warm-up", daemon=True
+    )
     thread.start()
     return thread

@@ -5,6 +5,7 @@ other sections' hits: an upper bound on what a student waits for.
 
 Importing it puts the repository root on sys.path, for the benchmarks' and the pages' imports.
 """
+
 import statistics
 import sys
 import time
@@ -22,6 +23,7 @@ class Change(NamedTuple):
     """A setting whose change makes one section recompute: the widget kind and key, values to
     cycle through (each repeat takes the next, so every miss really recomputes), and the value
     to put back after each timed run (untimed), if any."""
+
     kind: str
     key: str
     values: tuple
@@ -36,7 +38,7 @@ def clock(fn) -> float:
 
 
 def open_page(name: str, timeout: float = 300) -> AppTest:
-    return AppTest.from_file(str(ROOT / "lesson_pages" / f"{name}.py"), default_timeout=timeout)
+    return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=timeout)
 
 
 def timed(at: AppTest) -> float:

@@ -9,6 +9,7 @@
 
 Run: python benchmarks/bench_descent.py  (timings are the best of --repeat runs)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,6 +54,7 @@ def threads(n: int, fn):
             return fn()
         finally:
             torch.set_num_threads(1)
+
     return timed
 
 
@@ -102,32 +104,56 @@ def main() -> None:
     batched(starts(50))  # first use imports torch's optimiser machinery: not part of a step
 
     x = {n: starts(n) for n in (100, 10_000, 40_000)}
-    t = best({**{n: (lambda n=n: batched(x[n])) for n in x},
-              "numpy": lambda: numpy_adam(x[40_000]),
-              "2 threads": threads(2, lambda: batched(x[40_000]))}, args.repeat)
+    t = best(
+        {
+            **{n: (lambda n=n: batched(x[n])) for n in x},
+            "numpy": lambda: numpy_adam(x[40_000]),
+            "2 threads": threads(2, lambda: batched(x[40_000])),
+        },
+        args.repeat,
+    )
     t["loop"] = best({"loop": lambda: one_at_a_time(x[100])}, 1)["loop"]
 
     same = torch.allclose(one_at_a_time(x[100][:5]), batched(x[100][:5]), atol=1e-4)
     close = np.abs(numpy_adam(x[40_000][:1000]) - batched(x[40_000][:1000]).numpy()).max(-1)
-    rows = [(f"descent.run, N={n:,}", t[n], f"{t[n] / t[100]:.1f}x the N=100 time, "
-             f"{n * STEPS / t[n] / 1e6:.1f} M restart-steps/s") for n in x]
-    rows += [
-        ("100 runs one at a time, own torch.optim.Adam", t["loop"],
-         f"batched N=100 is {t['loop'] / t[100]:.0f}x faster (target >= 50x); "
-         f"same answers: {same}"),
-        ("numpy loop, analytic gradient, N=40,000", t["numpy"],
-         f"descent.run is {t[40_000] / t['numpy']:.2f}x this floor (target <= 4x); "
-         f"same answers: {(close < 1e-3).mean():.1%} of 1,000 rows"),
-        ("descent.run, N=40,000, 2 torch threads", t["2 threads"],
-         f"{t['2 threads'] / t[40_000]:.2f}x the 1-thread time"),
+    rows = [
+        (
+            f"descent.run, N={n:,}",
+            t[n],
+            f"{t[n] / t[100]:.1f}x the N=100 time, {n * STEPS / t[n] / 1e6:.1f} M restart-steps/s",
+        )
+        for n in x
     ]
-    print(f"Adam, {STEPS} steps, himmelblau, float32; best of {args.repeat}; "
-          f"torch {torch.__version__}")
+    rows += [
+        (
+            "100 runs one at a time, own torch.optim.Adam",
+            t["loop"],
+            f"batched N=100 is {t['loop'] / t[100]:.0f}x faster (target >= 50x); "
+            f"same answers: {same}",
+        ),
+        (
+            "numpy loop, analytic gradient, N=40,000",
+            t["numpy"],
+            f"descent.run is {t[40_000] / t['numpy']:.2f}x this floor (target <= 4x); "
+            f"same answers: {(close < 1e-3).mean():.1%} of 1,000 rows",
+        ),
+        (
+            "descent.run, N=40,000, 2 torch threads",
+            t["2 threads"],
+            f"{t['2 threads'] / t[40_000]:.2f}x the 1-thread time",
+        ),
+    ]
+    print(
+        f"Adam, {STEPS} steps, himmelblau, float32; best of {args.repeat}; "
+        f"torch {torch.__version__}"
+    )
     width = max(len(r[0]) for r in rows)
     for name, secs, note in rows:
         print(f"{name:<{width}}  {secs:8.3f} s  {note}")
-    print(f"targets: N=10,000 < 0.5 s ({t[10_000]:.2f} s), N=40,000 < 1 s ({t[40_000]:.2f} s); "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"targets: N=10,000 < 0.5 s ({t[10_000]:.2f} s), N=40,000 < 1 s ({t[40_000]:.2f} s); "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
 
 
 if __name__ == "__main__":

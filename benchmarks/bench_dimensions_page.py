@@ -6,24 +6,22 @@ Run: python benchmarks/bench_dimensions_page.py [--repeats 3]. Prints seconds pe
 AppTest (no browser drawing); each repeat picks a new seed or value, so every "miss" really
 recomputes. The page's target: hit ≤ 1 s, a section's miss ≤ 2 s on two shared cores.
 """
+
 import argparse
 
 from apptest_timing import Change, clock, hits_and_misses, open_page, timed
 
-from ui.dimensions_compute import warm
+from lessons.dimensions.compute import warm
 
 #: One setting per section whose change makes only that section recompute.
 SECTIONS = {
-    "distances (200 points, d ≤ 1,000)":
-        Change("number_input", "dm_seed", (11, 12, 13, 14)),
-    "random matrices (10⁶ per size, n ≤ 8)":
-        Change("number_input", "dm_goe_seed", (11, 12, 13, 14)),
-    "Styblinski–Tang (d = 9, 10, 11, 12)":
-        Change("slider", "dm_st_d", (9, 10, 11, 12)),
-    "network critical points (64 starts)":
-        Change("number_input", "dm_cp_seed", (11, 12, 13, 14)),
-    "width sweep (4 widths × 16 restarts)":
-        Change("number_input", "dm_ws_seed", (11, 12, 13, 14)),
+    "distances (200 points, d ≤ 1,000)": Change("number_input", "dm_seed", (11, 12, 13, 14)),
+    "random matrices (10⁶ per size, n ≤ 8)": Change(
+        "number_input", "dm_goe_seed", (11, 12, 13, 14)
+    ),
+    "Styblinski–Tang (d = 9, 10, 11, 12)": Change("slider", "dm_st_d", (9, 10, 11, 12)),
+    "network critical points (64 starts)": Change("number_input", "dm_cp_seed", (11, 12, 13, 14)),
+    "width sweep (4 widths × 16 restarts)": Change("number_input", "dm_ws_seed", (11, 12, 13, 14)),
 }
 
 

@@ -4,6 +4,7 @@ nothing new has to be computed (the common case in a class following the same sc
 Prints, per page, the median wall time and process CPU time of 7 reruns after two warm-up runs.
 Compare commits by running it in a checkout of each (`git worktree add /tmp/old <commit>`).
 """
+
 import statistics
 import sys
 import time

@@ -8,6 +8,7 @@ pays for the other sections' hits). Each repeat picks a value not used before, s
 really recomputes. The page's targets: hit ≤ 1 s, a section's miss ≤ 2 s on two shared cores;
 a 41×41 plane of a 2-32-32-1 network on 400 points under 1 s.
 """
+
 import argparse
 
 import torch
@@ -18,14 +19,18 @@ from core import data, landscape, networks
 
 #: One change per section.
 SECTIONS = {
-    "everything: the seed (train A and B, boundary, lines, slices, compare, Hessian)":
-        Change("number_input", "nl_seed", (101, 102, 103, 104)),
-    "slices: direction seed (random slice + PCA plane, 2 × 41×41)":
-        Change("number_input", "nl_dseed", (11, 12, 13, 14)),
-    "compare: narrow width (train one more net + its slice)":
-        Change("select_slider", "nl_cmp_widths", ((2, 32), (8, 32), (16, 32), (2, 32))),
-    "curvature: tolerance (redraw only, Hessian cached)":
-        Change("select_slider", "nl_tol", (1e-8, 1e-4, 1e-2, 1e-10)),
+    "everything: the seed (train A and B, boundary, lines, slices, compare, Hessian)": Change(
+        "number_input", "nl_seed", (101, 102, 103, 104)
+    ),
+    "slices: direction seed (random slice + PCA plane, 2 × 41×41)": Change(
+        "number_input", "nl_dseed", (11, 12, 13, 14)
+    ),
+    "compare: narrow width (train one more net + its slice)": Change(
+        "select_slider", "nl_cmp_widths", ((2, 32), (8, 32), (16, 32), (2, 32))
+    ),
+    "curvature: tolerance (redraw only, Hessian cached)": Change(
+        "select_slider", "nl_tol", (1e-8, 1e-4, 1e-2, 1e-10)
+    ),
 }
 
 

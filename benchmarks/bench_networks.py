@@ -15,6 +15,7 @@
 
 Run: python benchmarks/bench_networks.py  (times are the best of --repeat runs, taken in turns)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,7 +59,7 @@ def peak_gflops(threads: int) -> float:
     torch.set_num_threads(threads)
     a, b = torch.randn(2048, 2048), torch.randn(2048, 2048)
     a @ b
-    return 2 * 2048 ** 3 / best(lambda: a @ b, 5) / 1e9
+    return 2 * 2048**3 / best(lambda: a @ b, 5) / 1e9
 
 
 def flops(R: int, n: int, net: networks.MLP, steps: int) -> float:
@@ -71,15 +72,18 @@ def engine(net, X, y, W0, steps):
 
 def autograd_engine(net, X, y, W0, steps):
     """The same stacked weights and optimiser, with autograd instead of the hand backward."""
+
     def run():
         st = optimizers.Stepper(W0, "adam", LR)
         for _ in range(steps):
             st.step(lambda V: net.loss(V, X, y))
+
     return run
 
 
 def module_loop(net, X, y, W0, steps):
     """One nn.Module per restart, trained one after the other: the loop a student would write."""
+
     def build(w):
         layers = []
         for k, (wk, bk) in enumerate(net.unflatten(w[None])):
@@ -99,22 +103,34 @@ def module_loop(net, X, y, W0, steps):
                 opt.zero_grad()
                 loss_fn(model(X).squeeze(-1), y).backward()
                 opt.step()
+
     return run
 
 
 def sklearn_loop(net, X, y, W0, steps):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
+
     Xn, yn = X.numpy().astype("float64"), y.numpy().astype(int)
 
     def run():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             for i in range(len(W0)):
-                MLPClassifier(hidden_layer_sizes=net.hidden, activation="tanh", solver="adam",
-                              learning_rate_init=LR, batch_size=len(Xn), max_iter=steps,
-                              tol=0.0, n_iter_no_change=10 ** 9, alpha=0.0, shuffle=False,
-                              random_state=i).fit(Xn, yn)
+                MLPClassifier(
+                    hidden_layer_sizes=net.hidden,
+                    activation="tanh",
+                    solver="adam",
+                    learning_rate_init=LR,
+                    batch_size=len(Xn),
+                    max_iter=steps,
+                    tol=0.0,
+                    n_iter_no_change=10**9,
+                    alpha=0.0,
+                    shuffle=False,
+                    random_state=i,
+                ).fit(Xn, yn)
+
     return run
 
 
@@ -126,8 +142,10 @@ def compiled_gradients(net, X, y, W0, repeat: int) -> None:
     def by_autograd(W):
         return torch.autograd.grad(net.loss(W, X, y).sum(), W)[0]
 
-    cases = [("hand-written", lambda W: net.loss_and_grad(W, X, y), W0),
-             ("autograd", by_autograd, Wg)]
+    cases = [
+        ("hand-written", lambda W: net.loss_and_grad(W, X, y), W0),
+        ("autograd", by_autograd, Wg),
+    ]
     for name, fn, W in cases:
         try:
             compiled = torch.compile(fn, dynamic=False)
@@ -139,15 +157,21 @@ def compiled_gradients(net, X, y, W0, repeat: int) -> None:
             continue
         fast = best(lambda: [compiled(W) for _ in range(20)], repeat) / 20
         eager = best(lambda: [fn(W) for _ in range(20)], repeat) / 20
-        print(f"  {name:14s} compile {first:5.1f} s, then {fast * 1e3:6.2f} ms per gradient "
-              f"against {eager * 1e3:6.2f} ms eager")
+        print(
+            f"  {name:14s} compile {first:5.1f} s, then {fast * 1e3:6.2f} ms per gradient "
+            f"against {eager * 1e3:6.2f} ms eager"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=1000)
-    parser.add_argument("--slow-steps", type=int, default=100,
-                        help="steps for the one-at-a-time loops, scaled up to --steps")
+    parser.add_argument(
+        "--slow-steps",
+        type=int,
+        default=100,
+        help="steps for the one-at-a-time loops, scaled up to --steps",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--compile", action="store_true", help="also time torch.compile")
     args = parser.parse_args()
@@ -164,24 +188,37 @@ def main() -> None:
     W0 = net.init(128, seed=0)
     for warm_up in (engine, autograd_engine, module_loop):  # first calls pay one-off costs
         warm_up(net, X, y, W0[:4], 3)()
-    print(f"128 restarts of {net} ({net.size} weights), {steps} full-batch Adam steps, "
-          f"200 points, 1 thread")
+    print(
+        f"128 restarts of {net} ({net.size} weights), {steps} full-batch Adam steps, "
+        f"200 points, 1 thread"
+    )
     sig = networks.MLP((32, 32), activation="sigmoid")
-    rows = interleaved({
-        "stacked engine (hand backward)": (engine(net, X, y, W0, steps), 1, 1),
-        "stacked engine, sigmoid instead of tanh": (engine(sig, X, y, W0, steps), 1, 1),
-        "stacked, autograd backward": (autograd_engine(net, X, y, W0, steps), 1, 1),
-        f"128 nn.Module one at a time ({slow} steps x {scale:g})":
-            (module_loop(net, X, y, W0, slow), 1, scale),
-        f"scikit-learn MLPClassifier x128 ({slow} steps x {scale:g})":
-            (sklearn_loop(net, X, y, W0, slow), 1, scale),
-    }, rep)
+    rows = interleaved(
+        {
+            "stacked engine (hand backward)": (engine(net, X, y, W0, steps), 1, 1),
+            "stacked engine, sigmoid instead of tanh": (engine(sig, X, y, W0, steps), 1, 1),
+            "stacked, autograd backward": (autograd_engine(net, X, y, W0, steps), 1, 1),
+            f"128 nn.Module one at a time ({slow} steps x {scale:g})": (
+                module_loop(net, X, y, W0, slow),
+                1,
+                scale,
+            ),
+            f"scikit-learn MLPClassifier x128 ({slow} steps x {scale:g})": (
+                sklearn_loop(net, X, y, W0, slow),
+                1,
+                scale,
+            ),
+        },
+        rep,
+    )
     base = rows["stacked engine (hand backward)"]
     for name, secs in rows.items():
         print(f"  {name:48s} {secs:8.2f} s   {secs / base:6.1f}x the engine's time")
     f = flops(128, 200, net, steps)
-    print(f"  engine: {f / base / 1e9:.0f} GFLOP/s achieved, {base / (f / peak[1] / 1e9):.1f}x "
-          f"the FLOP floor\n")
+    print(
+        f"  engine: {f / base / 1e9:.0f} GFLOP/s achieved, {base / (f / peak[1] / 1e9):.1f}x "
+        f"the FLOP floor\n"
+    )
 
     print(f"256 restarts, {steps} full-batch Adam steps, 200 points: engine against the FLOP floor")
     cases = {}
@@ -193,9 +230,11 @@ def main() -> None:
     for (small, threads), secs in interleaved(cases, rep).items():
         f = flops(256, 200, small, steps)
         floor = f / peak[threads] / 1e9
-        print(f"  {str(small):32s} {threads} thread{'s' if threads > 1 else ' '} "
-              f"{secs:7.2f} s  {f / secs / 1e9:6.0f} GFLOP/s  floor {floor:5.2f} s  "
-              f"{secs / floor:5.1f}x the floor")
+        print(
+            f"  {str(small):32s} {threads} thread{'s' if threads > 1 else ' '} "
+            f"{secs:7.2f} s  {f / secs / 1e9:6.0f} GFLOP/s  floor {floor:5.2f} s  "
+            f"{secs / floor:5.1f}x the floor"
+        )
 
     X4, y4 = data.make("moons", n=400, noise=0.1, seed=0)
     theta = net.init(1, seed=0)[0]

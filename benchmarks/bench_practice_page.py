@@ -14,6 +14,7 @@
 Run: python benchmarks/bench_practice_page.py [--repeats 3] [--loop-steps 50]
 Targets: hit ≤ 1 s, a section's miss ≤ 2 s on two shared cores.
 """
+
 import argparse
 from dataclasses import replace
 
@@ -27,12 +28,15 @@ LRS = practice.lr_grid(1e-3, 100.0, 8)
 RESTARTS, STEPS = 32, 500
 #: One setting per section whose change makes only that section recompute.
 SECTIONS = {
-    "recipe vs hard (2 settings × 16 restarts × 300 steps, 4×16 sigmoid/ReLU)":
-        Change("number_input", "pr_rc_seed", (101, 102, 103, 104)),
-    "learning-rate sweep (8 rates × 16 restarts × 300 steps, one batched run)":
-        Change("number_input", "pr_sw_seed", (101, 102, 103, 104)),
-    "comparison, initialisation (4 settings × 16 × 300, one batched run)":
-        Change("number_input", "pr_seed", (101, 102, 103, 104)),
+    "recipe vs hard (2 settings × 16 restarts × 300 steps, 4×16 sigmoid/ReLU)": Change(
+        "number_input", "pr_rc_seed", (101, 102, 103, 104)
+    ),
+    "learning-rate sweep (8 rates × 16 restarts × 300 steps, one batched run)": Change(
+        "number_input", "pr_sw_seed", (101, 102, 103, 104)
+    ),
+    "comparison, initialisation (4 settings × 16 × 300, one batched run)": Change(
+        "number_input", "pr_seed", (101, 102, 103, 104)
+    ),
 }
 
 
@@ -50,17 +54,23 @@ def bench_sweep(repeats: int, loop_steps: int) -> None:
                 practice.train([replace(SWEEP, lr=v)], 1, loop_steps, seed=i)
 
     batched()  # warm-up: first calls of the kernels
-    times = {"one batched run (256 networks)": [], "one run per learning rate (8 × 32)": [],
-             f"one run per restart (256 × 1), scaled from {loop_steps} steps": []}
+    times = {
+        "one batched run (256 networks)": [],
+        "one run per learning rate (8 × 32)": [],
+        f"one run per restart (256 × 1), scaled from {loop_steps} steps": [],
+    }
     for _ in range(repeats):  # in turns, so that a busy machine slows every case alike
         times["one batched run (256 networks)"].append(clock(batched))
         times["one run per learning rate (8 × 32)"].append(clock(per_lr))
         times[f"one run per restart (256 × 1), scaled from {loop_steps} steps"].append(
-            clock(one) * STEPS / loop_steps)
+            clock(one) * STEPS / loop_steps
+        )
     best = {k: min(v) for k, v in times.items()}
     base = best["one batched run (256 networks)"]
-    print(f"sweep: {len(LRS)} learning rates × {RESTARTS} restarts × {STEPS} steps, "
-          f"{SWEEP.net()} on {practice.POINTS} points (best of {repeats})")
+    print(
+        f"sweep: {len(LRS)} learning rates × {RESTARTS} restarts × {STEPS} steps, "
+        f"{SWEEP.net()} on {practice.POINTS} points (best of {repeats})"
+    )
     for name, t in best.items():
         print(f"  {name}: {t:.2f} s  ({t / base:.1f}× the batched run)")
 
@@ -72,8 +82,10 @@ def bench_page(repeats: int) -> None:
     for choice, label in practice.CHOICES.items():  # each comparison's first (cold) run
         if choice != "init":
             at.radio(key="pr_choice").set_value(choice)
-            print(f"comparison, {label.lower()} ({len(practice.levels(choice, BASELINE))} "
-                  f"settings × 16 × 300): miss {timed(at):.2f} s")
+            print(
+                f"comparison, {label.lower()} ({len(practice.levels(choice, BASELINE))} "
+                f"settings × 16 × 300): miss {timed(at):.2f} s"
+            )
 
 
 def main() -> None:

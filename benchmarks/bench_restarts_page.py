@@ -15,6 +15,7 @@
 256 restarts × 1,000 steps of 2-8-8-1 and 2-32-32-1 against the FLOP floor are timed in
 benchmarks/bench_networks.py. Run: python benchmarks/bench_restarts_page.py [--repeat 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,26 +64,38 @@ def restarts(repeat: int) -> None:
     for n, steps in ((1000, 500), (5000, 2000)):
         wall, cpu = timed(basins.restarts, repeat, s, n, "sgd", 0.002, steps)
         line(f"{n:,} restarts × {steps:,} steps", wall, cpu)
-    wall, cpu = timed(lambda: (basins.restarts(s, 1000, "sgd", 0.002, 500),
-                               basins.restarts(s, 1000, "sgd", 0.002, 500, noise=100.0,
-                                               anneal=True)), repeat)
+    wall, cpu = timed(
+        lambda: (
+            basins.restarts(s, 1000, "sgd", 0.002, 500),
+            basins.restarts(s, 1000, "sgd", 0.002, 500, noise=100.0, anneal=True),
+        ),
+        repeat,
+    )
     line("plain + annealed noise, 1,000 × 500 each", wall, cpu, 2.0)
     r = basins.restarts(s, 5000, "sgd", 0.002, 500)
     usable = r.codes > basins.ESCAPED
-    wall, cpu = timed(lambda: (basins.best_after_k(r.final_loss, usable, 200),
-                               basins.success_within_k(r.success, 200)), repeat)
+    wall, cpu = timed(
+        lambda: (
+            basins.best_after_k(r.final_loss, usable, 200),
+            basins.success_within_k(r.success, 200),
+        ),
+        repeat,
+    )
     line("best after k + success within k, 5,000 runs × 200 shuffles", wall, cpu)
 
 
 def nets(repeat: int) -> None:
     print("\n3. Restarts of a real network (XOR, 200 points, gradient descent lr 3.16)")
-    cases = [("64 × 500 steps of 2-2-1 sigmoid, squared error (default)", (2,), 64, 500, 2.0),
-             ("64 × 2,000 steps of 2-2-1 (the XOR scene)", (2,), 64, 2000, None),
-             ("256 × 1,000 steps of 2-8-8-1", (8, 8), 256, 1000, None),
-             ("128 × 1,000 steps of 2-32-32-1 (near the budget)", (32, 32), 128, 1000, None)]
+    cases = [
+        ("64 × 500 steps of 2-2-1 sigmoid, squared error (default)", (2,), 64, 500, 2.0),
+        ("64 × 2,000 steps of 2-2-1 (the XOR scene)", (2,), 64, 2000, None),
+        ("256 × 1,000 steps of 2-8-8-1", (8, 8), 256, 1000, None),
+        ("128 × 1,000 steps of 2-32-32-1 (near the budget)", (32, 32), 128, 1000, None),
+    ]
     for what, hidden, R, steps, goal in cases:
-        wall, cpu = timed(basins.net_restarts, repeat, "xor", hidden=hidden, restarts=R,
-                          steps=steps, lr=3.16)
+        wall, cpu = timed(
+            basins.net_restarts, repeat, "xor", hidden=hidden, restarts=R, steps=steps, lr=3.16
+        )
         line(what, wall, cpu, goal)
 
 
@@ -90,17 +103,22 @@ def page(repeat: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     print("\n4. The page in AppTest (whole script per run)")
-    at = AppTest.from_file(str(ROOT / "lesson_pages" / "restarts.py"), default_timeout=600)
+    at = AppTest.from_file(str(ROOT / "pages" / "restarts.py"), default_timeout=600)
     w, c = time.perf_counter(), time.process_time()
     at.run()
-    line("first run, every section a miss (includes imports)", time.perf_counter() - w,
-         time.process_time() - c)
+    line(
+        "first run, every section a miss (includes imports)",
+        time.perf_counter() - w,
+        time.process_time() - c,
+    )
     wall, cpu = timed(at.run, repeat)
     line("rerun, every section a hit", wall, cpu, 1.0)
-    changes = [("basins: grid 120 → 150", "select_slider", "rs_grid", (150, 100, 80)),
-               ("restarts: N 1,000 → 2,000", "select_slider", "rs_n", (2000, 500, 200)),
-               ("noise: σ 30 → 100", "select_slider", "rs_noise", (100.0, 10.0, 3.16)),
-               ("network: 500 → 1,000 steps", "select_slider", "rs_net_steps", (1000, 200, 2000))]
+    changes = [
+        ("basins: grid 120 → 150", "select_slider", "rs_grid", (150, 100, 80)),
+        ("restarts: N 1,000 → 2,000", "select_slider", "rs_n", (2000, 500, 200)),
+        ("noise: σ 30 → 100", "select_slider", "rs_noise", (100.0, 10.0, 3.16)),
+        ("network: 500 → 1,000 steps", "select_slider", "rs_net_steps", (1000, 200, 2000)),
+    ]
     for what, kind, key, values in changes:
         best = (np.inf, np.inf)
         for v in values[:repeat]:

@@ -5,6 +5,7 @@ Run: python benchmarks/bench_saddles_page.py [--repeats 3]. Prints seconds per s
 AppTest (no browser drawing); each repeat changes the seed of the section, so every "miss" really
 recomputes. The page's target: hit ≤ 1 s, a section's miss ≤ 2 s on two shared cores.
 """
+
 import argparse
 
 from apptest_timing import Change, hits_and_misses, open_page, timed
@@ -12,8 +13,9 @@ from apptest_timing import Change, hits_and_misses, open_page, timed
 #: One setting per section whose change makes only that section recompute.
 SECTIONS = {
     "escape (5 optimisers × 21 starts)": Change("number_input", "sd_seed", (101, 102, 103, 104)),
-    "monkey vs strict saddle (1500 steps)":
-        Change("select_slider", "sd_m_rate", (0.0316, 0.0562, 0.1, 0.0178)),
+    "monkey vs strict saddle (1500 steps)": Change(
+        "select_slider", "sd_m_rate", (0.0316, 0.0562, 0.1, 0.0178)
+    ),
     "network plateau (8 restarts)": Change("number_input", "sd_net_seed", (101, 102, 103, 104)),
 }
 

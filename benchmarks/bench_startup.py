@@ -4,6 +4,7 @@ then, per page, the first visit (cache cold) and a reload (cache warm), and the 
 Run: python benchmarks/bench_startup.py [--reloads 5]. Prints seconds; the README quotes them.
 Uses the same server and "drawn" rules as the browser tests (tests/browser/test_browser.py).
 """
+
 import argparse
 import shutil
 import statistics
@@ -17,13 +18,20 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from lessons import HOME, LESSONS  # noqa: E402
-from tests.browser.test_browser import CHROMIUM_ARGS, free_port, start_server, stop_server, \
-    wait_until_drawn  # noqa: E402
+from tests.browser.test_browser import (
+    CHROMIUM_ARGS,
+    free_port,
+    start_server,
+    stop_server,
+    wait_until_drawn,
+)  # noqa: E402
 
 
 def rss_mib(pid: int) -> tuple[float, float]:
     """Resident memory now and at its peak (VmRSS, VmHWM), in MiB."""
-    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
     return tuple(int(fields[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM"))
 
 
@@ -52,8 +60,10 @@ def main() -> None:
             text = time.perf_counter() - t0
             wait_until_drawn(page)
             cold = time.perf_counter() - t0
-            print(f"cold start after process start: server answers health {ready:.2f} s, "
-                  f"Home's title shown {text:.2f} s, Home drawn (chart included) {cold:.2f} s")
+            print(
+                f"cold start after process start: server answers health {ready:.2f} s, "
+                f"Home's title shown {text:.2f} s, Home drawn (chart included) {cold:.2f} s"
+            )
             print(f"{'page':<28}{'first visit s':>14}{'warm reload s (median)':>24}")
             for entry in [HOME, *LESSONS]:
                 first = timed(lambda: page.goto(f"{url}/{entry.url}"), page)

@@ -20,6 +20,7 @@ result was still being computed (Streamlit's cache makes them wait for that one 
 Run: python benchmarks/load_class.py [--sessions 30] [--think 5] [--replicas 1] [--pages saddles]
 Prints a table; the README's "Serving a class" section quotes it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,11 +44,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 
 from browser_kit import free_port, start_server, stop_server  # noqa: E402
+
 from lessons import HOME, LESSONS  # noqa: E402
 
 PAGES = [HOME, *LESSONS]
 SCENE = re.compile(r"^_ui_(.+)_scene_(\d+)$")  # ui.classroom.scenes' button keys
-SEED = re.compile(r"_seed$")                    # ui.controls.seed_input's keys (number inputs)
+SEED = re.compile(r"_seed$")  # ui.controls.seed_input's keys (number inputs)
 RERUN_TIMEOUT_S = 60  # a rerun slower than this counts as an error: the student gives up
 WARM_UP_LIMIT_S = 600  # longest wait for the server's start-up warm-up before the class
 BUSY = "stayed busy"  # ui.gate.BusyError's message: the server turned the request away
@@ -57,6 +59,7 @@ DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCE
 @dataclass
 class Results:
     """What the whole class saw; `seen` holds every state some student has asked for."""
+
     hit: list[float] = field(default_factory=list)
     miss: list[float] = field(default_factory=list)
     first: float | None = None  # the first rerun asked of the server process (cold imports)
@@ -75,8 +78,8 @@ class Abandoned(Exception):
 
 @dataclass
 class Widget:
-    kind: str      # element type: "button", "number_input", …
-    id: str        # Streamlit's widget id
+    kind: str  # element type: "button", "number_input", …
+    id: str  # Streamlit's widget id
     fragment: str  # id of the st.fragment that drew it ("" outside fragments)
 
 
@@ -89,14 +92,15 @@ class Student:
     def __init__(self, ws):
         self.ws = ws
         self.widgets: dict[str, Widget] = {}  # by user key, as last drawn
-        self.pages: dict[str, str] = {}       # page address → page script hash
-        self.busy = 0                          # "server busy" messages received
+        self.pages: dict[str, str] = {}  # page address → page script hash
+        self.busy = 0  # "server busy" messages received
 
     async def rerun(self, page: str, **values) -> float:
         """Ask for a rerun of `page` with the given widget values (key → value; True clicks a
         button) and wait until it has finished. Returns seconds; raises on an error."""
-        state = ClientState(page_name=page, page_script_hash=self.pages.get(page, ""),
-                            query_string="")
+        state = ClientState(
+            page_name=page, page_script_hash=self.pages.get(page, ""), query_string=""
+        )
         changed = [self.widgets[k] for k in values]
         for w, value in zip(changed, values.values()):
             proto = state.widget_states.widgets.add(id=w.id)
@@ -148,17 +152,20 @@ class Student:
         elif "id" in proto.DESCRIPTOR.fields_by_name and proto.id.startswith("$$ID-"):
             self.widgets[proto.id.split("-", 2)[2]] = Widget(kind, proto.id, fragment)
 
-    def action(self, student: int, scene: int | None = None,
-               seed: int | None = None) -> dict | None:
+    def action(
+        self, student: int, scene: int | None = None, seed: int | None = None
+    ) -> dict | None:
         """The widget change for an action, from the widgets drawn so far (None: the page has
         no such scene or seed). Seed values are unique to the student and the action."""
         if scene is not None:
-            key = next((k for k in self.widgets
-                        if (m := SCENE.match(k)) and int(m[2]) == scene), None)
+            key = next(
+                (k for k in self.widgets if (m := SCENE.match(k)) and int(m[2]) == scene), None
+            )
             return None if key is None else {key: True}
         if seed is not None:
-            seeds = sorted(k for k, w in self.widgets.items()
-                           if SEED.search(k) and w.kind == "number_input")
+            seeds = sorted(
+                k for k, w in self.widgets.items() if SEED.search(k) and w.kind == "number_input"
+            )
             return {seeds[seed % len(seeds)]: 1 + student + 100 * seed} if seeds else None
         return {}
 
@@ -167,8 +174,13 @@ async def one_student(i: int, urls: list[str], args, out: Results, deadline: flo
     await asyncio.sleep(args.ramp * i / max(args.sessions - 1, 1))  # a class arrives over seconds
     think = random.Random(i)
     try:
-        async with websockets.connect(urls[i % len(urls)], subprotocols=["streamlit"],
-                                      max_size=None, open_timeout=60, ping_timeout=None) as ws:
+        async with websockets.connect(
+            urls[i % len(urls)],
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=60,
+            ping_timeout=None,
+        ) as ws:
             s = Student(ws)
             for page in args.pages:
                 out.on_page[i] = page or "home"
@@ -180,8 +192,9 @@ async def one_student(i: int, urls: list[str], args, out: Results, deadline: flo
     out.on_page.pop(i, None)
 
 
-async def lesson(s: Student, i: int, page: str, args, out: Results, deadline: float,
-                 think: random.Random) -> None:
+async def lesson(
+    s: Student, i: int, page: str, args, out: Results, deadline: float, think: random.Random
+) -> None:
     """Open the page, click its first scenes in order, then change seeds to our own values."""
     state = (f"replica {i % args.replicas}", page)  # each replica has its own cache
     steps: list[tuple[tuple, dict]] = [(state, {})]
@@ -205,8 +218,11 @@ async def lesson(s: Student, i: int, page: str, args, out: Results, deadline: fl
         try:
             t = await s.rerun(page, **values)
         except Exception as exc:
-            what = "no answer within the time limit" if isinstance(exc, asyncio.TimeoutError) \
+            what = (
+                "no answer within the time limit"
+                if isinstance(exc, asyncio.TimeoutError)
                 else f"{type(exc).__name__}: {exc}"
+            )
             out.errors.append((f"student {i}, {' > '.join(state)}", what))
             if isinstance(exc, (asyncio.TimeoutError, websockets.ConnectionClosed)):
                 raise Abandoned from exc
@@ -221,6 +237,7 @@ async def lesson(s: Student, i: int, page: str, args, out: Results, deadline: fl
 
 
 # -- the server's process tree: memory and CPU time ----------------------------------------------
+
 
 def _tree(pid: int) -> list[int]:
     """The process and its descendants (from /proc/<pid>/task/*/children)."""
@@ -257,6 +274,7 @@ def cpu_seconds(pid: int) -> float:
 
 # -- run and report ------------------------------------------------------------------------------
 
+
 def pct(values: list[float], q: int) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
@@ -277,8 +295,9 @@ async def before_class(url: str, pid: int) -> str:
     """The instructor opens Home before the class (which starts the server's warm-up: every
     lesson's default view and scenes), then waits until the server's CPU is idle."""
     t0, cpu0 = time.perf_counter(), cpu_seconds(pid)
-    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
-                                  open_timeout=60) as ws:
+    async with websockets.connect(
+        url, subprotocols=["streamlit"], max_size=None, open_timeout=60
+    ) as ws:
         await Student(ws).rerun("")
     quiet, last = 0, cpu_seconds(pid)
     while quiet < 3 and time.perf_counter() - t0 < WARM_UP_LIMIT_S:
@@ -286,9 +305,11 @@ async def before_class(url: str, pid: int) -> str:
         now = cpu_seconds(pid)
         quiet, last = (quiet + 1 if now - last < 0.05 else 0), now
     rss, _ = memory_mib(pid)
-    return (f"before the class: Home opened once, warm-up until the server was idle: "
-            f"{time.perf_counter() - t0:.0f} s, {cpu_seconds(pid) - cpu0:.0f} s of CPU; "
-            f"memory then {rss:.0f} MiB")
+    return (
+        f"before the class: Home opened once, warm-up until the server was idle: "
+        f"{time.perf_counter() - t0:.0f} s, {cpu_seconds(pid) - cpu0:.0f} s of CPU; "
+        f"memory then {rss:.0f} MiB"
+    )
 
 
 async def drive(args) -> None:
@@ -302,12 +323,15 @@ async def drive(args) -> None:
     try:
         urls = [f"ws://127.0.0.1:{port}/_stcore/stream" for port in ports]
         pids = [s.pid for s in servers]
-        warmed = [await before_class(url, pid) if args.warm_up else "no warm-up"
-                  for url, pid in zip(urls, pids)]
+        warmed = [
+            await before_class(url, pid) if args.warm_up else "no warm-up"
+            for url, pid in zip(urls, pids)
+        ]
         cpu0, start = sum(map(cpu_seconds, pids)), time.perf_counter()
         sampler = asyncio.create_task(sample_memory(pids, out))
-        await asyncio.gather(*(one_student(i, urls, args, out, start + args.budget)
-                               for i in range(args.sessions)))
+        await asyncio.gather(
+            *(one_student(i, urls, args, out, start + args.budget) for i in range(args.sessions))
+        )
         sampler.cancel()
         wall, cpu = time.perf_counter() - start, sum(map(cpu_seconds, pids)) - cpu0
         now, peak = (sum(m) for m in zip(*map(memory_mib, pids)))
@@ -321,52 +345,84 @@ async def drive(args) -> None:
 def report(args, out: Results, wall: float, cpu: float, now: float, peak: float) -> None:
     pages = ", ".join(p or "home" for p in args.pages)
     reruns = len(out.hit) + len(out.miss) + (out.first is not None)
-    print(f"{args.sessions} sessions on {args.replicas} replica(s) over [{pages}]: "
-          f"{args.scenes} scene clicks and {args.seeds} seed changes per lesson page, "
-          f"{args.think:g} s (±50%) between actions; {wall:.0f} s, machine load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"the class's first rerun (left out below; on a cold server it pays the imports): "
-          f"{out.first or float('nan'):.2f} s")
+    print(
+        f"{args.sessions} sessions on {args.replicas} replica(s) over [{pages}]: "
+        f"{args.scenes} scene clicks and {args.seeds} seed changes per lesson page, "
+        f"{args.think:g} s (±50%) between actions; {wall:.0f} s, machine load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(
+        f"the class's first rerun (left out below; on a cold server it pays the imports): "
+        f"{out.first or float('nan'):.2f} s"
+    )
     print(f"{'':<12}{'reruns':>8}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
     for name, values in (("cache hit", out.hit), ("cache miss", out.miss)):
-        print(f"{name:<12}{len(values):>8}{pct(values, 50):>9.2f}{pct(values, 95):>9.2f}"
-              f"{max(values, default=float('nan')):>9.2f}")
-    print(f"errors: {len(out.errors)}; turned away with \"server busy, try again\": "
-          f"{out.turned_away}; actions left out at the {args.budget:g} s budget: {out.skipped}")
+        print(
+            f"{name:<12}{len(values):>8}{pct(values, 50):>9.2f}{pct(values, 95):>9.2f}"
+            f"{max(values, default=float('nan')):>9.2f}"
+        )
+    print(
+        f'errors: {len(out.errors)}; turned away with "server busy, try again": '
+        f"{out.turned_away}; actions left out at the {args.budget:g} s budget: {out.skipped}"
+    )
     kinds = Counter(what[:160] for _, what in out.errors)
     for what, n in kinds.most_common():
         where = next(w for w, x in out.errors if x[:160] == what)
         print(f"   {n} × {what} (first: {where})")
-    print(f"server CPU: {cpu:.0f} s for {reruns} reruns = {cpu / max(reruns, 1):.2f} s per rerun "
-          f"(mean); server busy {cpu / wall:.0%} of one core")
+    print(
+        f"server CPU: {cpu:.0f} s for {reruns} reruns = {cpu / max(reruns, 1):.2f} s per rerun "
+        f"(mean); server busy {cpu / wall:.0%} of one core"
+    )
     rss, where = out.busiest
     pages = ", ".join(f"{n} on {page}" for page, n in where.most_common())
-    print(f"server memory: peak {peak:.0f} MiB, after the class {now:.0f} MiB; highest sample "
-          f"{rss:.0f} MiB, with students {pages}")
+    print(
+        f"server memory: peak {peak:.0f} MiB, after the class {now:.0f} MiB; highest sample "
+        f"{rss:.0f} MiB, with students {pages}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=30)
-    parser.add_argument("--replicas", type=int, default=1,
-                        help="server processes; student i uses replica i mod K (sticky sessions)")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="server processes; student i uses replica i mod K (sticky sessions)",
+    )
     parser.add_argument("--scenes", type=int, default=2, help="scenes clicked per lesson page")
     parser.add_argument("--seeds", type=int, default=2, help="seed changes per lesson page")
-    parser.add_argument("--think", type=float, default=5.0,
-                        help="mean seconds a student looks at the page between two actions")
-    parser.add_argument("--ramp", type=float, default=10.0,
-                        help="seconds over which the students arrive")
-    parser.add_argument("--no-warm-up", dest="warm_up", action="store_false",
-                        help="start the class on a fresh server, without the start-up warm-up "
-                             "(default: the instructor opens Home first and the server warms "
-                             "every lesson's default view and scenes before the class arrives)")
-    parser.add_argument("--budget", type=float, default=120.0,
-                        help=f"seconds after which no new action starts (a rerun already asked "
-                             f"for may take {RERUN_TIMEOUT_S} s more)")
-    parser.add_argument("--pages", type=lambda text: [p.strip() for p in text.split(",")],
-                        default=[p.url for p in PAGES],
-                        help="page addresses to visit, in order, comma-separated (Home is an "
-                             "empty address); default: every page of lessons.py")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        help="mean seconds a student looks at the page between two actions",
+    )
+    parser.add_argument(
+        "--ramp", type=float, default=10.0, help="seconds over which the students arrive"
+    )
+    parser.add_argument(
+        "--no-warm-up",
+        dest="warm_up",
+        action="store_false",
+        help="start the class on a fresh server, without the start-up warm-up "
+        "(default: the instructor opens Home first and the server warms "
+        "every lesson's default view and scenes before the class arrives)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=120.0,
+        help=f"seconds after which no new action starts (a rerun already asked "
+        f"for may take {RERUN_TIMEOUT_S} s more)",
+    )
+    parser.add_argument(
+        "--pages",
+        type=lambda text: [p.strip() for p in text.split(",")],
+        default=[p.url for p in PAGES],
+        help="page addresses to visit, in order, comma-separated (Home is an "
+        "empty address); default: every page of lessons.py",
+    )
     asyncio.run(drive(parser.parse_args()))
 
 

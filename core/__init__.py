@@ -3,6 +3,7 @@
 A server shares its two cores among many sessions, and small eager tensor programs ran 2.7-4x
 slower with two torch threads when another process was busy, so core runs on one thread.
 """
+
 import torch
 
 torch.set_num_threads(1)

@@ -7,6 +7,7 @@ minimum not in the list), escaped (fell off a surface downhill) or diverged (ble
 statistics of random restarts (best after k tries, chance of success within k tries) come from
 many shuffles of the same runs, computed as one tensor, not by looping over shuffles.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -22,8 +23,13 @@ from .data import make as make_data
 
 #: Outcome codes for runs that did not reach a listed minimum (minima are numbered 0, 1, …).
 UNLISTED, ELSEWHERE, MOVING, ESCAPED, DIVERGED = -1, -2, -3, -4, -5
-OUTCOMES = {UNLISTED: "a minimum not in the list", ELSEWHERE: "stopped on a saddle or flat",
-            MOVING: "still moving", ESCAPED: "escaped", DIVERGED: "diverged"}
+OUTCOMES = {
+    UNLISTED: "a minimum not in the list",
+    ELSEWHERE: "stopped on a saddle or flat",
+    MOVING: "still moving",
+    ESCAPED: "escaped",
+    DIVERGED: "diverged",
+}
 #: Gradient steps (starts × steps) one request may take: 200×200 starts × 500 steps, about 1 s.
 MAX_WORK = 2.0e7
 #: Elements one forward and backward pass writes per point on Ackley, six-hump camel or Beale
@@ -112,8 +118,9 @@ def _loss(s, xy: torch.Tensor) -> torch.Tensor:
         return s(xy.to(torch.float64))
 
 
-def _at_global_level(final_loss: torch.Tensor, minima: tuple[Minimum, ...],
-                     start_loss: torch.Tensor) -> torch.Tensor:
+def _at_global_level(
+    final_loss: torch.Tensor, minima: tuple[Minimum, ...], start_loss: torch.Tensor
+) -> torch.Tensor:
     """Loss within 1e-4 of the typical drop (median start loss − global value) of the global
     minimum's value: how a run on a curve of minima is recognised."""
     gid = global_ids(minima)
@@ -143,13 +150,18 @@ def shares(codes: torch.Tensor, minima: tuple[Minimum, ...]) -> list[tuple[int, 
     """(code, name, count, share) of every outcome that occurred, most common first."""
     values, counts = torch.unique(codes, return_counts=True)
     total = codes.numel()
-    rows = [(int(v), names([int(v)], minima)[0], int(c), int(c) / total)
-            for v, c in zip(values, counts)]
+    rows = [
+        (int(v), names([int(v)], minima)[0], int(c), int(c) / total) for v, c in zip(values, counts)
+    ]
     return sorted(rows, key=lambda r: -r[2])
 
 
-def reached_global(codes: torch.Tensor, final_loss: torch.Tensor,
-                   minima: tuple[Minimum, ...], start_loss: torch.Tensor) -> torch.Tensor:
+def reached_global(
+    codes: torch.Tensor,
+    final_loss: torch.Tensor,
+    minima: tuple[Minimum, ...],
+    start_loss: torch.Tensor,
+) -> torch.Tensor:
     """[N] bool: the run ended at a listed global minimum, or stopped at an unlisted point at
     the global minimum's level (a curve of minima, as w₁w₂ = 1)."""
     gid = global_ids(minima)
@@ -187,15 +199,23 @@ def step_cost(s) -> float:
 
 
 def _check(s, starts: int, steps: int, optimizer: str, what: str) -> None:
-    cost = step_cost(s) * (descent.SECOND_ORDER_COST if optimizers.info(optimizer).second_order else 1.0)
-    budget.check(work=starts * steps * cost, max_work=MAX_WORK, what=what,
-                 hint="Use fewer starts or fewer steps (Newton-type steps, and surfaces built "
-                      "from data, cost more per step).")
+    cost = step_cost(s) * (
+        descent.SECOND_ORDER_COST if optimizers.info(optimizer).second_order else 1.0
+    )
+    budget.check(
+        work=starts * steps * cost,
+        max_work=MAX_WORK,
+        what=what,
+        hint="Use fewer starts or fewer steps (Newton-type steps, and surfaces built "
+        "from data, cost more per step).",
+    )
 
 
 def largest_grid(s, steps: int, optimizer: str) -> int:
     """The largest n (≤ MAX_GRID) whose n×n map of `steps` steps fits the budget on `s`."""
-    cost = step_cost(s) * (descent.SECOND_ORDER_COST if optimizers.info(optimizer).second_order else 1.0)
+    cost = step_cost(s) * (
+        descent.SECOND_ORDER_COST if optimizers.info(optimizer).second_order else 1.0
+    )
     return int(min(MAX_GRID, (MAX_WORK / (max(steps, 1) * cost)) ** 0.5))
 
 
@@ -210,19 +230,28 @@ def cell_centres(s, n: int) -> tuple[torch.Tensor, torch.Tensor]:
 class BasinMap:
     """Outcome of an n×n grid of starts; a few sample paths drawn from spread-out starts."""
 
-    xs: np.ndarray          # [n] cell centres
-    ys: np.ndarray          # [n]
-    codes: np.ndarray       # [n(y), n(x)] outcome of the run started in each cell
+    xs: np.ndarray  # [n] cell centres
+    ys: np.ndarray  # [n]
+    codes: np.ndarray  # [n(y), n(x)] outcome of the run started in each cell
     minima: tuple[Minimum, ...]
-    shares: list            # (code, name, count, share), most common first
-    global_share: float     # share of starts that reached a global minimum (or its level)
-    paths: np.ndarray       # [T, m, 2] sample paths (NaN after a run stopped)
+    shares: list  # (code, name, count, share), most common first
+    global_share: float  # share of starts that reached a global minimum (or its level)
+    paths: np.ndarray  # [T, m, 2] sample paths (NaN after a run stopped)
     path_codes: np.ndarray  # [m]
 
 
-def basin_map(s, n: int = 100, optimizer: str = "sgd", lr: float = 0.01, steps: int = 500,
-              samples: int = 3, seed: int = 0, dtype=torch.float32,
-              progress: Callable[[float], None] | None = None, **hyper) -> BasinMap:
+def basin_map(
+    s,
+    n: int = 100,
+    optimizer: str = "sgd",
+    lr: float = 0.01,
+    steps: int = 500,
+    samples: int = 3,
+    seed: int = 0,
+    dtype=torch.float32,
+    progress: Callable[[float], None] | None = None,
+    **hyper,
+) -> BasinMap:
     """Run every cell centre of an n×n grid (n ≤ 200) at once, keeping only final points, plus
     samples×samples spread-out starts whose whole paths are recorded."""
     if not 2 <= n <= MAX_GRID:
@@ -235,19 +264,37 @@ def basin_map(s, n: int = 100, optimizer: str = "sgd", lr: float = 0.01, steps: 
     grid = torch.stack([gx, gy], dim=-1).reshape(-1, 2)
     (x0, x1), (y0, y1) = s.bounds
     f = (torch.arange(samples, dtype=torch.float64) + 0.5) / max(samples, 1)
-    sy, sx = torch.meshgrid(y0 + (y1 - y0) * (0.1 + 0.8 * f), x0 + (x1 - x0) * (0.1 + 0.8 * f),
-                            indexing="ij")
+    sy, sx = torch.meshgrid(
+        y0 + (y1 - y0) * (0.1 + 0.8 * f), x0 + (x1 - x0) * (0.1 + 0.8 * f), indexing="ij"
+    )
     sample = torch.stack([sx, sy], dim=-1).reshape(-1, 2)
     starts = torch.cat([sample, grid]).to(dtype)  # samples first: record_first keeps their paths
     m = sample.shape[0]
-    run = descent.run(s, starts, optimizer, lr=lr, steps=steps, seed=seed, record_first=m,
-                      record_every=max(1, steps // 200), progress=progress, **hyper)
+    run = descent.run(
+        s,
+        starts,
+        optimizer,
+        lr=lr,
+        steps=steps,
+        seed=seed,
+        record_first=m,
+        record_every=max(1, steps // 200),
+        progress=progress,
+        **hyper,
+    )
     minima = known_minima(s)
     codes = label(s, starts, run, minima)
     ok = reached_global(codes, run.final_loss, minima, _loss(s, starts))[m:]
-    return BasinMap(xs.numpy(), ys.numpy(), codes[m:].reshape(n, n).numpy(), minima,
-                    shares(codes[m:], minima), float(ok.double().mean()),
-                    _stopped_nan(run, m), codes[:m].numpy())
+    return BasinMap(
+        xs.numpy(),
+        ys.numpy(),
+        codes[m:].reshape(n, n).numpy(),
+        minima,
+        shares(codes[m:], minima),
+        float(ok.double().mean()),
+        _stopped_nan(run, m),
+        codes[:m].numpy(),
+    )
 
 
 def _stopped_nan(run: descent.Run, m: int) -> np.ndarray:
@@ -274,11 +321,11 @@ def random_starts(s, n: int, seed: int = 0, dtype=torch.float32) -> torch.Tensor
 class Restarts:
     """N independent runs from random starts, summarised run by run."""
 
-    starts: np.ndarray      # [N, 2]
+    starts: np.ndarray  # [N, 2]
     start_loss: np.ndarray  # [N]
     final_loss: np.ndarray  # [N]
-    codes: np.ndarray       # [N]
-    success: np.ndarray     # [N] bool: reached a global minimum (or its level)
+    codes: np.ndarray  # [N]
+    success: np.ndarray  # [N] bool: reached a global minimum (or its level)
     minima: tuple[Minimum, ...]
 
     @property
@@ -287,23 +334,50 @@ class Restarts:
         return float(self.success.mean()) if len(self.success) else 0.0
 
 
-def restarts(s, n: int = 1000, optimizer: str = "sgd", lr: float = 0.01, steps: int = 500,
-             seed: int = 0, noise: float = 0.0, anneal: bool = False, dtype=torch.float32,
-             progress: Callable[[float], None] | None = None, **hyper) -> Restarts:
+def restarts(
+    s,
+    n: int = 1000,
+    optimizer: str = "sgd",
+    lr: float = 0.01,
+    steps: int = 500,
+    seed: int = 0,
+    noise: float = 0.0,
+    anneal: bool = False,
+    dtype=torch.float32,
+    progress: Callable[[float], None] | None = None,
+    **hyper,
+) -> Restarts:
     """n runs from seeded uniform random starts (the same starts for the same seed and n, so
     plain and noisy gradient descent can be compared start for start)."""
     if not 1 <= n <= MAX_RESTARTS:
         raise ValueError(f"between 1 and {MAX_RESTARTS:,} restarts, not {n}")
     _check(s, n, steps, optimizer, f"{n:,} restarts × {steps:,} steps")
     starts = random_starts(s, n, seed, dtype)
-    run = descent.run(s, starts, optimizer, lr=lr, steps=steps, seed=seed, noise=noise,
-                      anneal=anneal, record_first=0, progress=progress, **hyper)
+    run = descent.run(
+        s,
+        starts,
+        optimizer,
+        lr=lr,
+        steps=steps,
+        seed=seed,
+        noise=noise,
+        anneal=anneal,
+        record_first=0,
+        progress=progress,
+        **hyper,
+    )
     minima = known_minima(s)
     codes = label(s, starts, run, minima)
     start_loss = _loss(s, starts)
     success = reached_global(codes, run.final_loss, minima, start_loss)
-    return Restarts(starts.double().numpy(), start_loss.numpy(),
-                    run.final_loss.double().numpy(), codes.numpy(), success.numpy(), minima)
+    return Restarts(
+        starts.double().numpy(),
+        start_loss.numpy(),
+        run.final_loss.double().numpy(),
+        codes.numpy(),
+        success.numpy(),
+        minima,
+    )
 
 
 def k_values(n: int, points: int = 60) -> torch.Tensor:
@@ -321,8 +395,13 @@ def _shuffled(values: torch.Tensor, shuffles: int, seed: int) -> torch.Tensor:
     return values[order]
 
 
-def best_after_k(final_loss: np.ndarray, usable: np.ndarray, shuffles: int = 200, seed: int = 0,
-                 quantiles: tuple[float, ...] = (0.1, 0.5, 0.9)) -> tuple[np.ndarray, np.ndarray]:
+def best_after_k(
+    final_loss: np.ndarray,
+    usable: np.ndarray,
+    shuffles: int = 200,
+    seed: int = 0,
+    quantiles: tuple[float, ...] = (0.1, 0.5, 0.9),
+) -> tuple[np.ndarray, np.ndarray]:
     """k [K] and the best loss after k restarts at the given quantiles over shuffles [Q, K].
 
     Runs that are not usable (escaped or diverged) count as +inf: they give no answer.
@@ -331,13 +410,15 @@ def best_after_k(final_loss: np.ndarray, usable: np.ndarray, shuffles: int = 200
     v[~torch.as_tensor(usable)] = torch.inf
     best = torch.cummin(_shuffled(v, shuffles, seed), dim=1).values
     k = k_values(v.shape[0])
-    q = torch.quantile(best[:, k - 1], torch.tensor(quantiles, dtype=torch.float64), dim=0,
-                       interpolation="nearest")
+    q = torch.quantile(
+        best[:, k - 1], torch.tensor(quantiles, dtype=torch.float64), dim=0, interpolation="nearest"
+    )
     return k.numpy(), q.numpy()
 
 
-def success_within_k(success: np.ndarray, shuffles: int = 200, seed: int = 0
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def success_within_k(
+    success: np.ndarray, shuffles: int = 200, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """k [K], the measured share of shuffles that succeed within k restarts [K], and the
     independent-tries prediction 1 − (1 − p)ᵏ with p the single-run success rate [K]."""
     s = torch.as_tensor(success, dtype=torch.float64)
@@ -351,17 +432,18 @@ def success_within_k(success: np.ndarray, shuffles: int = 200, seed: int = 0
 class GoodEnough:
     """Each run's shortfall as a share of the way from the typical starting loss to the best."""
 
-    gap: np.ndarray         # [N] (final − best) / (median start − best); NaN for left runs
+    gap: np.ndarray  # [N] (final − best) / (median start − best); NaN for left runs
     good: int
     not_good: int
     escaped: int
     diverged: int
     best: float
-    reference: float        # the median starting loss
+    reference: float  # the median starting loss
 
 
-def good_enough(start_loss: np.ndarray, final_loss: np.ndarray, codes: np.ndarray,
-                within: float = 0.05) -> GoodEnough:
+def good_enough(
+    start_loss: np.ndarray, final_loss: np.ndarray, codes: np.ndarray, within: float = 0.05
+) -> GoodEnough:
     """Which runs end within `within` (a share, 0.05 = 5%) of the best run, measured along the
     distance from the median starting loss down to the best final loss.
 
@@ -387,27 +469,40 @@ def good_enough(start_loss: np.ndarray, final_loss: np.ndarray, codes: np.ndarra
 class NetRestarts:
     """R restarts of one small MLP on one dataset, and what the page draws from them."""
 
-    X: np.ndarray           # [n, 2] data
-    y: np.ndarray           # [n]
+    X: np.ndarray  # [n, 2] data
+    y: np.ndarray  # [n]
     final_loss: np.ndarray  # [R]
-    diverged: np.ndarray    # [R] bool
+    diverged: np.ndarray  # [R] bool
     curve_steps: np.ndarray  # [T] steps at which curves are kept
-    curves: np.ndarray      # [T, R] loss of every restart
-    norms: np.ndarray       # [T, R] weight-vector norm of every restart
-    accuracy: np.ndarray    # [R] share of points classified right
-    picks: dict             # "best" / "median" / "worst" → restart index
-    grid: tuple             # (xs [g], ys [g]) where the boundaries are drawn
-    probs: dict             # same keys → [g(y), g(x)] probability of class 1
-    stalled: np.ndarray     # [R] bool: not diverged, yet not within 10% of the way from the
+    curves: np.ndarray  # [T, R] loss of every restart
+    norms: np.ndarray  # [T, R] weight-vector norm of every restart
+    accuracy: np.ndarray  # [R] share of points classified right
+    picks: dict  # "best" / "median" / "worst" → restart index
+    grid: tuple  # (xs [g], ys [g]) where the boundaries are drawn
+    probs: dict  # same keys → [g(y), g(x)] probability of class 1
+    stalled: np.ndarray  # [R] bool: not diverged, yet not within 10% of the way from the
     #                         typical starting loss down to the best restart
-    size: int               # number of weights
+    size: int  # number of weights
 
 
-def net_restarts(dataset: str = "xor", points: int = 200, noise: float = 0.1, hidden=(2,),
-                 activation: str = "sigmoid", loss: str = "mse", restarts: int = 64,
-                 steps: int = 500, optimizer: str = "sgd", lr: float = 2.0, seed: int = 0,
-                 scheme: str = "xavier", grid: int = 60, keep: int = 100,
-                 progress: Callable[[float], None] | None = None, **hyper) -> NetRestarts:
+def net_restarts(
+    dataset: str = "xor",
+    points: int = 200,
+    noise: float = 0.1,
+    hidden=(2,),
+    activation: str = "sigmoid",
+    loss: str = "mse",
+    restarts: int = 64,
+    steps: int = 500,
+    optimizer: str = "sgd",
+    lr: float = 2.0,
+    seed: int = 0,
+    scheme: str = "xavier",
+    grid: int = 60,
+    keep: int = 100,
+    progress: Callable[[float], None] | None = None,
+    **hyper,
+) -> NetRestarts:
     """Train R restarts at once (networks.train) and summarise them for the page: loss curves and
     weight norms on about `keep` steps, and the decision boundaries of the best, median and worst
     restart on a grid × grid raster."""
@@ -415,8 +510,19 @@ def net_restarts(dataset: str = "xor", points: int = 200, noise: float = 0.1, hi
     net = networks.MLP(hidden=hidden, activation=activation, loss=loss)
     W0 = net.init(restarts, seed=seed, scheme=scheme)
     every = max(1, steps // keep)
-    fit = networks.train(net, X, y, W0, optimizer=optimizer, lr=lr, steps=steps, seed=seed,
-                         record_every=every, progress=progress, **hyper)
+    fit = networks.train(
+        net,
+        X,
+        y,
+        W0,
+        optimizer=optimizer,
+        lr=lr,
+        steps=steps,
+        seed=seed,
+        record_every=every,
+        progress=progress,
+        **hyper,
+    )
     at = torch.tensor(sorted(set(range(0, steps + 1, every)) | {steps}))
     curves = fit.loss[at].double()
     norms = fit.path.double().square().sum(-1).sqrt()
@@ -426,8 +532,15 @@ def net_restarts(dataset: str = "xor", points: int = 200, noise: float = 0.1, hi
     usable = torch.isfinite(final) & ~fit.diverged
     ranked = torch.argsort(torch.where(usable, final, torch.inf))
     count = int(usable.sum())
-    picks = ({"best": int(ranked[0]), "median": int(ranked[(count - 1) // 2]),
-              "worst": int(ranked[count - 1])} if count else {})
+    picks = (
+        {
+            "best": int(ranked[0]),
+            "median": int(ranked[(count - 1) // 2]),
+            "worst": int(ranked[count - 1]),
+        }
+        if count
+        else {}
+    )
     lo, hi = X.min(0).values - 0.5, X.max(0).values + 0.5
     gx = torch.linspace(float(lo[0]), float(hi[0]), grid)
     gy = torch.linspace(float(lo[1]), float(hi[1]), grid)
@@ -441,6 +554,18 @@ def net_restarts(dataset: str = "xor", points: int = 200, noise: float = 0.1, hi
     codes = np.where(fit.diverged.numpy(), DIVERGED, ELSEWHERE)
     ge = good_enough(curves[0].numpy(), final.numpy(), codes, within=0.1)
     stalled = ~(ge.gap <= 0.1) & ~fit.diverged.numpy()
-    return NetRestarts(X.double().numpy(), y.numpy(), final.numpy(), fit.diverged.numpy(),
-                       at.numpy(), curves.numpy(), norms.numpy(), acc.numpy(), picks,
-                       (gx.double().numpy(), gy.double().numpy()), probs, stalled, net.size)
+    return NetRestarts(
+        X.double().numpy(),
+        y.numpy(),
+        final.numpy(),
+        fit.diverged.numpy(),
+        at.numpy(),
+        curves.numpy(),
+        norms.numpy(),
+        acc.numpy(),
+        picks,
+        (gx.double().numpy(), gy.double().numpy()),
+        probs,
+        stalled,
+        net.size,
+    )

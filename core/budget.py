@@ -1,4 +1,5 @@
 """The guard every expensive core call passes through, so that no URL can hog the server."""
+
 from . import BudgetError
 
 #: Largest memory, in bytes, that one request may hold in recorded results.

@@ -4,10 +4,11 @@
 A surface is element-wise over leading dimensions, so the gradient of the *sum* gives every
 point's own gradient, and two more backward passes give every point's 2×2 Hessian.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 
@@ -36,12 +37,17 @@ def hessian(s: Field, xy: torch.Tensor) -> torch.Tensor:
     f = s(xy)
     if not f.requires_grad:  # a formula that ignores x and y
         return xy.new_zeros((*xy.shape, d))
-    g = torch.autograd.grad(f.sum(), xy, create_graph=True, allow_unused=True,
-                            materialize_grads=True)[0]
+    g = torch.autograd.grad(
+        f.sum(), xy, create_graph=True, allow_unused=True, materialize_grads=True
+    )[0]
     if not g.requires_grad:  # linear: no curvature at all
         return xy.new_zeros((*xy.shape, d)).detach()
-    rows = [torch.autograd.grad(g[..., i].sum(), xy, retain_graph=True, allow_unused=True,
-                                materialize_grads=True)[0] for i in range(d)]
+    rows = [
+        torch.autograd.grad(
+            g[..., i].sum(), xy, retain_graph=True, allow_unused=True, materialize_grads=True
+        )[0]
+        for i in range(d)
+    ]
     return torch.stack(rows, dim=-2).detach()
 
 
@@ -82,8 +88,9 @@ class CriticalPoint:
     kind: str
 
 
-def critical_points(s, n: int = 21, steps: int = 60, tol: float = 1e-6,
-                    rtol: float = 1e-6) -> list[CriticalPoint]:
+def critical_points(
+    s, n: int = 21, steps: int = 60, tol: float = 1e-6, rtol: float = 1e-6
+) -> list[CriticalPoint]:
     """Stationary points of a surface inside its bounds, found by Newton's method on the gradient
     from an n×n grid of starts, then deduplicated; lowest value first.
 
@@ -114,9 +121,12 @@ def critical_points(s, n: int = 21, steps: int = 60, tol: float = 1e-6,
     eigs = eigenvalues(s, pts)
     values = s(pts).detach()
     idx, kinds = index(eigs, rtol), kind(eigs, rtol)
-    found = [CriticalPoint(float(q[0]), float(q[1]), float(v), (float(e[0]), float(e[1])),
-                           float(i), KINDS[int(k)])
-             for q, v, e, i, k in zip(pts, values, eigs, idx, kinds)]
+    found = [
+        CriticalPoint(
+            float(q[0]), float(q[1]), float(v), (float(e[0]), float(e[1])), float(i), KINDS[int(k)]
+        )
+        for q, v, e, i, k in zip(pts, values, eigs, idx, kinds)
+    ]
     return sorted(found, key=lambda c: c.value)
 
 

@@ -4,6 +4,7 @@ Each dataset is a clean shape plus Gaussian jitter of standard deviation `noise`
 are balanced (their sizes differ by at most one) and the points are shuffled. Every draw goes
 through a seeded `torch.Generator`, so the same (name, n, noise, seed) gives the same points.
 """
+
 from __future__ import annotations
 
 import math
@@ -62,12 +63,18 @@ def _gaussians(label: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return centre + 0.5 * torch.randn(centre.shape, generator=gen, dtype=torch.float64)
 
 
-_SHAPES = {"xor": _xor, "moons": _moons, "circles": _circles, "spirals": _spirals,
-           "gaussians": _gaussians}
+_SHAPES = {
+    "xor": _xor,
+    "moons": _moons,
+    "circles": _circles,
+    "spirals": _spirals,
+    "gaussians": _gaussians,
+}
 
 
-def make(name: str, n: int = 200, noise: float = 0.1, seed: int = 0
-         ) -> tuple[torch.Tensor, torch.Tensor]:
+def make(
+    name: str, n: int = 200, noise: float = 0.1, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
     """X [n, 2] float32 points and y [n] float32 labels in {0, 1}, half of each class."""
     if name not in _SHAPES:
         raise ValueError(f"unknown dataset '{name}'; choose one of {', '.join(_SHAPES)}")

@@ -4,10 +4,11 @@ The restarts are one `[N, 2]` parameter and the loss handed to the optimiser is 
 restarts, so each restart receives exactly its own gradient: N independent runs for the price of
 one vectorised run. Runs that blow up are frozen at their last good point and flagged.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import torch
 
@@ -24,27 +25,41 @@ SECOND_ORDER_COST = 5.0
 class Run:
     """What a run leaves behind. Recorded arrays cover the first M restarts every k-th step."""
 
-    path: torch.Tensor        # [T, M, 2] points at the recorded steps (start included)
-    loss: torch.Tensor        # [T, M]
-    grad_norm: torch.Tensor   # [T, M]
-    steps: torch.Tensor       # [T] the step number of each record
-    final: torch.Tensor       # [N, 2] every restart's last point
+    path: torch.Tensor  # [T, M, 2] points at the recorded steps (start included)
+    loss: torch.Tensor  # [T, M]
+    grad_norm: torch.Tensor  # [T, M]
+    steps: torch.Tensor  # [T] the step number of each record
+    final: torch.Tensor  # [N, 2] every restart's last point
     final_loss: torch.Tensor  # [N]
-    diverged: torch.Tensor    # [N] bool: frozen after NaN/inf or leaving the box
+    diverged: torch.Tensor  # [N] bool: frozen after NaN/inf or leaving the box
     stopped_at: torch.Tensor  # [N] step at which a run was frozen (−1: never)
 
 
 def _check_budget(n: int, steps: int, optimizer: str, recorded: int, kept: int, itemsize: int):
     cost = SECOND_ORDER_COST if info(optimizer).second_order else 1.0
-    budget.check(work=n * steps * cost, max_work=MAX_POINT_STEPS, what=f"{n:,} runs × {steps:,} steps",
-                 nbytes=recorded * kept * 4 * itemsize,
-                 hint="Use fewer starts or fewer steps.")
+    budget.check(
+        work=n * steps * cost,
+        max_work=MAX_POINT_STEPS,
+        what=f"{n:,} runs × {steps:,} steps",
+        nbytes=recorded * kept * 4 * itemsize,
+        hint="Use fewer starts or fewer steps.",
+    )
 
 
-def run(s: Callable[[torch.Tensor], torch.Tensor], starts: torch.Tensor, optimizer: str = "adam",
-        lr: float | Sequence[float] = 0.01, steps: int = 500, seed: int = 0, noise: float = 0.0,
-        anneal: bool = False, record_every: int = 1, record_first: int | None = None,
-        progress: Callable[[float], None] | None = None, **hyper) -> Run:
+def run(
+    s: Callable[[torch.Tensor], torch.Tensor],
+    starts: torch.Tensor,
+    optimizer: str = "adam",
+    lr: float | Sequence[float] = 0.01,
+    steps: int = 500,
+    seed: int = 0,
+    noise: float = 0.0,
+    anneal: bool = False,
+    record_every: int = 1,
+    record_first: int | None = None,
+    progress: Callable[[float], None] | None = None,
+    **hyper,
+) -> Run:
     """Descend from every start at once.
 
     noise: standard deviation of Gaussian noise added to each gradient (seeded); with anneal=True
@@ -97,8 +112,16 @@ def run(s: Callable[[torch.Tensor], torch.Tensor], starts: torch.Tensor, optimiz
         final_loss = s(x)
     final_gn = row_norm(curvature.gradient(s, x[:m]))
     _record(path, losses, gnorms, at, steps, x[:m], final_loss[:m], final_gn)
-    return Run(torch.stack(path), torch.stack(losses), torch.stack(gnorms),
-               torch.tensor(at), x, final_loss, stopped >= 0, stopped)
+    return Run(
+        torch.stack(path),
+        torch.stack(losses),
+        torch.stack(gnorms),
+        torch.tensor(at),
+        x,
+        final_loss,
+        stopped >= 0,
+        stopped,
+    )
 
 
 def _box(s, dtype) -> tuple[torch.Tensor, torch.Tensor]:

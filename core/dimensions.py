@@ -7,6 +7,7 @@ saddles, and the more downhill directions a critical point has the higher it sit
 then looked for in real networks: critical points found by a search, restarts of several widths,
 and random 2-D slices through a saddle.
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,8 +16,8 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -41,8 +42,11 @@ def _remembered(fn):
     def wrapper(*args, progress: Progress = None, **kwargs):
         bound = sig.bind(*args, **kwargs)
         bound.apply_defaults()
-        key = tuple((k, tuple(v) if isinstance(v, list) else v)
-                    for k, v in bound.arguments.items() if k != "progress")
+        key = tuple(
+            (k, tuple(v) if isinstance(v, list) else v)
+            for k, v in bound.arguments.items()
+            if k != "progress"
+        )
         with lock:
             if key in memo:
                 memo.move_to_end(key)
@@ -72,10 +76,10 @@ MAX_DISTANCE_WORK = 1e9  # pairs × dimensions summed over the dimensions asked 
 class Distances:
     """Pairwise distances between `points` uniform random points of the unit cube, per dimension."""
 
-    dims: np.ndarray       # [K]
-    mean: np.ndarray       # [K] mean distance
-    std: np.ndarray        # [K] standard deviation of the distances
-    contrast: np.ndarray   # [K] median over points of (farthest − nearest) / nearest
+    dims: np.ndarray  # [K]
+    mean: np.ndarray  # [K] mean distance
+    std: np.ndarray  # [K] standard deviation of the distances
+    contrast: np.ndarray  # [K] median over points of (farthest − nearest) / nearest
     scaled: list[np.ndarray]  # per dimension: every distance divided by the mean distance
 
     @property
@@ -99,9 +103,13 @@ def distances(dims: Sequence[int], points: int = 200, seed: int = 0) -> Distance
     if points < 3:
         raise ValueError(f"need at least 3 points, not {points}")
     pairs = points * (points - 1) / 2
-    budget.check(work=pairs * sum(dims), max_work=MAX_DISTANCE_WORK,
-                 what=f"Distances among {points:,} points in up to {dims[-1]:,} dimensions",
-                 nbytes=8.0 * points * dims[-1], hint="Use fewer points or dimensions.")
+    budget.check(
+        work=pairs * sum(dims),
+        max_work=MAX_DISTANCE_WORK,
+        what=f"Distances among {points:,} points in up to {dims[-1]:,} dimensions",
+        nbytes=8.0 * points * dims[-1],
+        hint="Use fewer points or dimensions.",
+    )
     X = torch.rand((points, dims[-1]), generator=_generator(seed), dtype=torch.float64)
     mean, std, contrast, scaled = [], [], [], []
     for d in dims:  # a handful of dimensions, each one batched over all pairs
@@ -120,6 +128,7 @@ def distances(dims: Sequence[int], points: int = 200, seed: int = 0) -> Distance
 
 # -- 2. grids explode ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Rate:
     """Loss evaluations per second measured on this machine, and on what."""
@@ -130,8 +139,9 @@ class Rate:
     batch: int
 
 
-def measure_rate(hidden: int = 24, points: int = 200, batch: int = 2048,
-                 seconds: float = 0.3) -> Rate:
+def measure_rate(
+    hidden: int = 24, points: int = 200, batch: int = 2048, seconds: float = 0.3
+) -> Rate:
     """Time batched `net.loss` (no gradient) on a 2-hidden-1 network: how many weight vectors a
     grid search could score per second here, at best (one thread, as the server runs)."""
     net = networks.MLP((int(hidden),), "tanh")
@@ -156,8 +166,13 @@ def grid_log10(values_per_weight: float, weights: float) -> float:
     return float(weights) * math.log10(values_per_weight)
 
 
-_UNITS = [("second", 1.0), ("minute", 60.0), ("hour", 3600.0), ("day", 86400.0),
-          ("year", 365.25 * 86400)]
+_UNITS = [
+    ("second", 1.0),
+    ("minute", 60.0),
+    ("hour", 3600.0),
+    ("day", 86400.0),
+    ("year", 365.25 * 86400),
+]
 
 
 def _power(log10: float) -> str:
@@ -172,7 +187,7 @@ def _power(log10: float) -> str:
 
 def _count(log10: float) -> str:
     if log10 < 6:
-        return f"{10 ** log10:,.0f}"
+        return f"{10**log10:,.0f}"
     if log10 < 15:
         for word, p in (("trillion", 12), ("billion", 9), ("million", 6)):
             if log10 >= p:
@@ -190,13 +205,13 @@ def duration_parts(log10_seconds: float) -> tuple[str, str]:
     universe = log10_seconds - math.log10(AGE_OF_UNIVERSE_S)
     if years < 6:
         word, size = next(u for u in reversed(_UNITS) if log10_seconds >= math.log10(u[1]))
-        value = 10 ** log10_seconds / size
+        value = 10**log10_seconds / size
         shown = f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
         return shown, word + ("" if shown == "1.0" else "s")
     if universe < 0:
         return _count(years), "years"
     if universe < 1:
-        return f"{10 ** universe:.1f}", "ages of the universe"
+        return f"{10**universe:.1f}", "ages of the universe"
     return _count(universe), "ages of the universe"
 
 
@@ -216,13 +231,14 @@ MAX_GOE_WORK = 1e8  # samples × n, summed over the sizes asked for: numbers dra
 GOE_CHUNK = 1 << 18
 
 
-def goe(n: int, samples: int, generator: torch.Generator,
-        dtype: torch.dtype = torch.float32) -> torch.Tensor:
+def goe(
+    n: int, samples: int, generator: torch.Generator, dtype: torch.dtype = torch.float32
+) -> torch.Tensor:
     """[samples, n, n] matrices from the Gaussian orthogonal ensemble: (A + Aᵀ)/√2 with A's
     entries standard normal, so off-diagonal entries have variance 1 and diagonal ones 2 (the
     density is proportional to exp(−tr H²/4), unchanged by rotations)."""
     A = torch.randn((samples, n, n), generator=generator, dtype=dtype)
-    return (A + A.transpose(1, 2)) * (0.5 ** 0.5)
+    return (A + A.transpose(1, 2)) * (0.5**0.5)
 
 
 def positive_definite(H: torch.Tensor) -> torch.Tensor:
@@ -241,12 +257,16 @@ def goe_hits(n: int, samples: int, seed: int = 0, progress: Progress = None) -> 
     n, samples = int(n), int(samples)
     if n < 1 or samples < 1:
         raise ValueError("need n ≥ 1 and at least one sample")
-    budget.check(work=samples * n, max_work=MAX_GOE_WORK,
-                 what=f"{samples:,} random {n}×{n} matrices", hint="Use fewer samples.")
+    budget.check(
+        work=samples * n,
+        max_work=MAX_GOE_WORK,
+        what=f"{samples:,} random {n}×{n} matrices",
+        hint="Use fewer samples.",
+    )
     gen, hits = _generator(seed, n), 0
     for start in range(0, samples, GOE_CHUNK):
         size = min(GOE_CHUNK, samples - start)
-        diagonal = torch.randn((size, n), generator=gen) * 2 ** 0.5
+        diagonal = torch.randn((size, n), generator=gen) * 2**0.5
         diagonal = diagonal[(diagonal > 0).all(-1)]
         if len(diagonal):
             H = goe(n, len(diagonal), gen)
@@ -266,8 +286,8 @@ def goe_minimum_fraction(n: int, samples: int = 100_000, seed: int = 0) -> float
 
 @dataclass(frozen=True)
 class Census:
-    n: np.ndarray        # [K]
-    hits: np.ndarray     # [K] matrices with every eigenvalue positive
+    n: np.ndarray  # [K]
+    hits: np.ndarray  # [K] matrices with every eigenvalue positive
     samples: int
 
     @property
@@ -282,13 +302,21 @@ class Census:
 
 def check_census(ns: Sequence[int], samples: int) -> None:
     """Raise BudgetError if `samples` matrices of every size in ns is too much work."""
-    budget.check(work=int(samples) * sum(int(n) for n in ns), max_work=MAX_GOE_WORK,
-                 what=f"{int(samples):,} random matrices for each size up to {max(ns)}",
-                 hint="Use fewer samples or a smaller largest size.")
+    budget.check(
+        work=int(samples) * sum(int(n) for n in ns),
+        max_work=MAX_GOE_WORK,
+        what=f"{int(samples):,} random matrices for each size up to {max(ns)}",
+        hint="Use fewer samples or a smaller largest size.",
+    )
 
 
-def goe_census(ns: Sequence[int], samples: int, seed: int = 0, progress: Progress = None,
-               count: Callable[..., int] = goe_hits) -> Census:
+def goe_census(
+    ns: Sequence[int],
+    samples: int,
+    seed: int = 0,
+    progress: Progress = None,
+    count: Callable[..., int] = goe_hits,
+) -> Census:
     """`goe_hits` for every n, sharing one budget; `count` may be a cached goe_hits, so that each
     size is kept on its own."""
     ns = [int(n) for n in ns]
@@ -329,13 +357,13 @@ def st_roots() -> torch.Tensor:
 
 def styblinski_tang(x: torch.Tensor) -> torch.Tensor:
     """½ Σᵢ (xᵢ⁴ − 16xᵢ² + 5xᵢ) over the last dimension: [..., d] → [...]."""
-    return 0.5 * (x ** 4 - 16 * x ** 2 + 5 * x).sum(-1)
+    return 0.5 * (x**4 - 16 * x**2 + 5 * x).sum(-1)
 
 
 def st_curvature(x: torch.Tensor) -> torch.Tensor:
     """The Hessian's diagonal, 6xᵢ² − 16: the function is a sum of 1-D terms, so its Hessian is
     diagonal and these are its eigenvalues."""
-    return 6 * x ** 2 - 16
+    return 6 * x**2 - 16
 
 
 @dataclass(frozen=True)
@@ -343,10 +371,10 @@ class Enumeration:
     """All 3ᵈ critical points of d-dimensional Styblinski–Tang."""
 
     d: int
-    choice: np.ndarray     # [3ᵈ, d] uint8: which root (0 low, 1 middle, 2 high) per coordinate
-    loss: np.ndarray       # [3ᵈ]
-    downhill: np.ndarray   # [3ᵈ] number of negative Hessian eigenvalues
-    index: np.ndarray      # [3ᵈ] share of negative eigenvalues
+    choice: np.ndarray  # [3ᵈ, d] uint8: which root (0 low, 1 middle, 2 high) per coordinate
+    loss: np.ndarray  # [3ᵈ]
+    downhill: np.ndarray  # [3ᵈ] number of negative Hessian eigenvalues
+    index: np.ndarray  # [3ᵈ] share of negative eigenvalues
 
     @property
     def minima(self) -> int:
@@ -358,41 +386,50 @@ def st_critical_points(d: int) -> Enumeration:
     1-D slope, so the points are the base-3 numbers 0 … 3ᵈ − 1; their loss and Hessian follow."""
     d = int(d)
     if not 1 <= d <= MAX_ST_DIM:
-        raise ValueError(f"enumerate between 1 and {MAX_ST_DIM} dimensions (3^{MAX_ST_DIM} = "
-                         f"{3 ** MAX_ST_DIM:,} points), not {d}")
-    code = torch.arange(3 ** d)
-    choice = (code[:, None] // (3 ** torch.arange(d))) % 3        # [3ᵈ, d]
+        raise ValueError(
+            f"enumerate between 1 and {MAX_ST_DIM} dimensions (3^{MAX_ST_DIM} = "
+            f"{3**MAX_ST_DIM:,} points), not {d}"
+        )
+    code = torch.arange(3**d)
+    choice = (code[:, None] // (3 ** torch.arange(d))) % 3  # [3ᵈ, d]
     x = st_roots()[choice]
     eigs = st_curvature(x)
     index = curvature.index(eigs)
     downhill = (eigs < 0).sum(-1)
-    return Enumeration(d, choice.to(torch.uint8).numpy(), styblinski_tang(x).numpy(),
-                       downhill.numpy(), index.numpy())
+    return Enumeration(
+        d,
+        choice.to(torch.uint8).numpy(),
+        styblinski_tang(x).numpy(),
+        downhill.numpy(),
+        index.numpy(),
+    )
 
 
 # -- 5. critical points of a real network ---------------------------------------------------------
 
 MAX_CP_WEIGHTS = 50
-MAX_CP_WORK = 1e10     # starts × (iterations × weights² + training steps × weights) × points
-GRAD_TOL = 1e-8        # a search that ends with |∇L| below this found a critical point
-EIG_RTOL = 1e-6        # an eigenvalue counts as negative below −rtol·max|λ|
-FLAT_RATIO = 1e-2      # |H∇L| / (‖H‖·|∇L|) below this: the gradient lies in a nearly flat direction
+MAX_CP_WORK = 1e10  # starts × (iterations × weights² + training steps × weights) × points
+GRAD_TOL = 1e-8  # a search that ends with |∇L| below this found a critical point
+EIG_RTOL = 1e-6  # an eigenvalue counts as negative below −rtol·max|λ|
+FLAT_RATIO = 1e-2  # |H∇L| / (‖H‖·|∇L|) below this: the gradient lies in a nearly flat direction
 
 
-def one_hidden_derivatives(net: networks.MLP, W: torch.Tensor, X: torch.Tensor, y: torch.Tensor
-                           ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def one_hidden_derivatives(
+    net: networks.MLP, W: torch.Tensor, X: torch.Tensor, y: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Loss [B], gradient [B, P] and Hessian [B, P, P] of B one-hidden-layer networks (BCE, tanh
     or sigmoid), written out: H = Jᵀ diag(ℓ″) J / n + Σₖ ℓ′ₖ ∇²zₖ / n, where J is the logits'
     Jacobian and ∇²z is non-zero only inside a unit's incoming weights and between them and its
     outgoing weight. For a few dozen weights this is ~50× faster than autograd's Hessian."""
     if len(net.hidden) != 1 or net.loss_name != "bce" or net.activation not in ("tanh", "sigmoid"):
-        raise ValueError("written out for one hidden layer of tanh or sigmoid units with "
-                         "cross-entropy loss")
+        raise ValueError(
+            "written out for one hidden layer of tanh or sigmoid units with cross-entropy loss"
+        )
     (U, b), (V, c) = net.unflatten(W)
     B, H = b.shape
     n = X.shape[0]
-    Xt = torch.cat([X.to(W.dtype), torch.ones((n, 1), dtype=W.dtype)], 1)        # [n, 3]
-    A = torch.einsum("bhi,ni->bnh", torch.cat([U, b.unsqueeze(-1)], -1), Xt)      # [B, n, H]
+    Xt = torch.cat([X.to(W.dtype), torch.ones((n, 1), dtype=W.dtype)], 1)  # [n, 3]
+    A = torch.einsum("bhi,ni->bnh", torch.cat([U, b.unsqueeze(-1)], -1), Xt)  # [B, n, H]
     if net.activation == "tanh":
         T = torch.tanh(A)
         d1 = 1 - T * T
@@ -401,25 +438,26 @@ def one_hidden_derivatives(net: networks.MLP, W: torch.Tensor, X: torch.Tensor, 
         T = torch.sigmoid(A)
         d1 = T * (1 - T)
         d2 = d1 * (1 - 2 * T)
-    v = V[:, 0, :]                                                                # [B, H]
+    v = V[:, 0, :]  # [B, H]
     z = torch.einsum("bnh,bh->bn", T, v) + c
     yy = y.to(W.dtype).expand_as(z)
     loss = F.binary_cross_entropy_with_logits(z, yy, reduction="none").mean(-1)
     p = torch.sigmoid(z)
-    l1, l2 = (p - yy) / n, p * (1 - p) / n                                        # [B, n]
-    JU = (v[:, None, :, None] * d1[..., None]) * Xt[None, :, None, :]            # [B, n, H, 3]
+    l1, l2 = (p - yy) / n, p * (1 - p) / n  # [B, n]
+    JU = (v[:, None, :, None] * d1[..., None]) * Xt[None, :, None, :]  # [B, n, H, 3]
     J = torch.cat([JU.reshape(B, n, 3 * H), T, torch.ones((B, n, 1), dtype=W.dtype)], -1)
     grad = torch.einsum("bn,bnp->bp", l1, J)
     hess = torch.einsum("bnp,bnq->bpq", J * l2.unsqueeze(-1), J)
     outer = (Xt[:, :, None] * Xt[:, None, :]).reshape(n, 9)
     UU = v[:, :, None] * torch.einsum("bnh,nk->bhk", l1.unsqueeze(-1) * d2, outer)  # [B, H, 9]
-    Uv = torch.einsum("bnh,ni->bhi", l1.unsqueeze(-1) * d1, Xt)                    # [B, H, 3]
+    Uv = torch.einsum("bnh,ni->bhi", l1.unsqueeze(-1) * d1, Xt)  # [B, H, 3]
     eye = torch.eye(H, dtype=W.dtype)
-    hess[:, :3 * H, :3 * H] += (UU.view(B, H, 3, 1, 3) * eye[None, :, None, :, None]
-                                ).reshape(B, 3 * H, 3 * H)
+    hess[:, : 3 * H, : 3 * H] += (UU.view(B, H, 3, 1, 3) * eye[None, :, None, :, None]).reshape(
+        B, 3 * H, 3 * H
+    )
     cross = (Uv.view(B, H, 3, 1) * eye[None, :, None, :]).reshape(B, 3 * H, H)
-    hess[:, :3 * H, 3 * H:4 * H] += cross
-    hess[:, 3 * H:4 * H, :3 * H] += cross.transpose(1, 2)
+    hess[:, : 3 * H, 3 * H : 4 * H] += cross
+    hess[:, 3 * H : 4 * H, : 3 * H] += cross.transpose(1, 2)
     return loss, grad, hess
 
 
@@ -428,16 +466,16 @@ class CriticalPoints:
     """Where a search for ∇L = 0 ended, from each start; rows are starts."""
 
     net: networks.MLP
-    X: torch.Tensor               # the data, float64
+    X: torch.Tensor  # the data, float64
     y: torch.Tensor
-    weights: torch.Tensor         # [S, P] float64
-    start_loss: np.ndarray        # [S]
-    loss: np.ndarray              # [S]
-    grad_norm: np.ndarray         # [S]
-    eigenvalues: np.ndarray       # [S, P] ascending
-    downhill: np.ndarray          # [S] number of negative eigenvalues
-    index: np.ndarray             # [S] share of negative eigenvalues
-    flatness: np.ndarray          # [S] |H∇L| / (‖H‖·|∇L|): small where the gradient sees no curvature
+    weights: torch.Tensor  # [S, P] float64
+    start_loss: np.ndarray  # [S]
+    loss: np.ndarray  # [S]
+    grad_norm: np.ndarray  # [S]
+    eigenvalues: np.ndarray  # [S, P] ascending
+    downhill: np.ndarray  # [S] number of negative eigenvalues
+    index: np.ndarray  # [S] share of negative eigenvalues
+    flatness: np.ndarray  # [S] |H∇L| / (‖H‖·|∇L|): small where the gradient sees no curvature
 
     @property
     def found(self) -> np.ndarray:
@@ -465,14 +503,16 @@ def _search_step(net, X, y, W, g, H, gn, mu) -> tuple[torch.Tensor, torch.Tensor
     S, P = W.shape
     lam, Q = torch.linalg.eigh(H)
     keep = lam.abs() > 1e-10 * lam.abs().amax(-1, keepdim=True)
-    inv = torch.where(keep, 1.0 / torch.where(keep, lam, torch.ones_like(lam)),
-                      torch.zeros_like(lam))
-    gq = Q.transpose(1, 2) @ g.unsqueeze(-1)                              # g in H's axes
+    inv = torch.where(
+        keep, 1.0 / torch.where(keep, lam, torch.ones_like(lam)), torch.zeros_like(lam)
+    )
+    gq = Q.transpose(1, 2) @ g.unsqueeze(-1)  # g in H's axes
     newton = -(Q @ (inv.unsqueeze(-1) * gq)).squeeze(-1)
-    damped = -(Q @ ((lam / (lam ** 2 + mu[:, None])).unsqueeze(-1) * gq)).squeeze(-1)
+    damped = -(Q @ ((lam / (lam**2 + mu[:, None])).unsqueeze(-1) * gq)).squeeze(-1)
     sizes = torch.tensor(STEP_SIZES, dtype=W.dtype)
-    trial = torch.cat([W[:, None, :] + sizes[None, :, None] * newton[:, None, :],
-                       (W + damped)[:, None, :]], dim=1)                # [S, K, P]
+    trial = torch.cat(
+        [W[:, None, :] + sizes[None, :, None] * newton[:, None, :], (W + damped)[:, None, :]], dim=1
+    )  # [S, K, P]
     K = trial.shape[1]
     _, gt = net.loss_and_grad(trial.reshape(S * K, P), X, y)
     gtn = gt.norm(dim=-1).view(S, K).nan_to_num(float("inf"))
@@ -487,17 +527,34 @@ def _search_step(net, X, y, W, g, H, gn, mu) -> tuple[torch.Tensor, torch.Tensor
 def _starts(net, X, y, starts: int, train_steps: int, seed: int) -> torch.Tensor:
     """Starting weights spread from high to low loss: points along Adam training runs, each
     start at a randomly chosen recorded step of its own run."""
-    fit = networks.train(net, X, y, net.init(starts, seed=seed), optimizer="adam", lr=0.05,
-                         steps=train_steps, seed=seed, record_every=max(1, train_steps // 10))
+    fit = networks.train(
+        net,
+        X,
+        y,
+        net.init(starts, seed=seed),
+        optimizer="adam",
+        lr=0.05,
+        steps=train_steps,
+        seed=seed,
+        record_every=max(1, train_steps // 10),
+    )
     pick = torch.randint(0, fit.path.shape[0], (starts,), generator=_generator(seed, 1))
     return fit.path[pick, torch.arange(starts)].to(torch.float64)
 
 
 @_remembered
-def network_critical_points(dataset: str = "gaussians", points: int = 200, noise: float = 1.5,
-                            hidden: int = 4, activation: str = "tanh", starts: int = 64,
-                            train_steps: int = 200, iterations: int = 100, seed: int = 0,
-                            progress: Progress = None) -> CriticalPoints:
+def network_critical_points(
+    dataset: str = "gaussians",
+    points: int = 200,
+    noise: float = 1.5,
+    hidden: int = 4,
+    activation: str = "tanh",
+    starts: int = 64,
+    train_steps: int = 200,
+    iterations: int = 100,
+    seed: int = 0,
+    progress: Progress = None,
+) -> CriticalPoints:
     """Critical points of a small network's loss, found from many starts at once by minimising
     ½|∇L|² with Levenberg–Marquardt steps: Newton steps on ∇L = 0 (using H², the Gauss–Newton
     curvature of ½|∇L|²), damped where they fail. Such a search converges to minima and saddles
@@ -505,13 +562,18 @@ def network_critical_points(dataset: str = "gaussians", points: int = 200, noise
     net = networks.MLP((int(hidden),), activation)
     P, S = net.size, int(starts)
     if P > MAX_CP_WEIGHTS:
-        raise ValueError(f"{net} has {P} weights; this search builds a Hessian per start and "
-                         f"step, so it runs only on networks of at most {MAX_CP_WEIGHTS} weights.")
+        raise ValueError(
+            f"{net} has {P} weights; this search builds a Hessian per start and "
+            f"step, so it runs only on networks of at most {MAX_CP_WEIGHTS} weights."
+        )
     if S < 1 or int(iterations) < 1:
         raise ValueError("need at least one start and one iteration")
-    budget.check(work=S * (int(iterations) * P * P + int(train_steps) * P) * int(points),
-                 max_work=MAX_CP_WORK, what=f"A critical-point search from {S} starts on {net}",
-                 hint="Use fewer starts, iterations or points.")
+    budget.check(
+        work=S * (int(iterations) * P * P + int(train_steps) * P) * int(points),
+        max_work=MAX_CP_WORK,
+        what=f"A critical-point search from {S} starts on {net}",
+        hint="Use fewer starts, iterations or points.",
+    )
     X, y = data.make(dataset, n=points, noise=noise, seed=seed)
     W = _starts(net, X, y, S, int(train_steps), seed)
     X, y = X.double(), y.double()
@@ -534,9 +596,19 @@ def network_critical_points(dataset: str = "gaussians", points: int = 200, noise
     Hg = (H @ g.unsqueeze(-1)).squeeze(-1).norm(dim=-1)
     flat = Hg / (eigs.abs().amax(-1) * gn).clamp_min(1e-300)
     tol = EIG_RTOL * eigs.abs().amax(-1, keepdim=True)
-    return CriticalPoints(net, X, y, W, start_loss.numpy(), loss.numpy(), gn.numpy(),
-                          eigs.numpy(), (eigs < -tol).sum(-1).numpy(),
-                          curvature.index(eigs, EIG_RTOL).numpy(), flat.numpy())
+    return CriticalPoints(
+        net,
+        X,
+        y,
+        W,
+        start_loss.numpy(),
+        loss.numpy(),
+        gn.numpy(),
+        eigs.numpy(),
+        (eigs < -tol).sum(-1).numpy(),
+        curvature.index(eigs, EIG_RTOL).numpy(),
+        flat.numpy(),
+    )
 
 
 def distinct(cp: CriticalPoints, decimals: int = 6) -> np.ndarray:
@@ -559,11 +631,11 @@ MAX_SWEEP_WORK = 5e9  # restarts × steps × weights × points, summed over the 
 
 @dataclass(frozen=True)
 class WidthSweep:
-    widths: np.ndarray      # [K]
-    weights: np.ndarray     # [K] weights of each width
-    loss: np.ndarray        # [K, R] final training loss of every restart
-    grad_norm: np.ndarray   # [K, R] final gradient norm
-    diverged: np.ndarray    # [K, R]
+    widths: np.ndarray  # [K]
+    weights: np.ndarray  # [K] weights of each width
+    loss: np.ndarray  # [K, R] final training loss of every restart
+    grad_norm: np.ndarray  # [K, R] final gradient norm
+    diverged: np.ndarray  # [K, R]
 
     @property
     def best(self) -> np.ndarray:
@@ -581,9 +653,17 @@ class WidthSweep:
         return q[1] - q[0]
 
 
-def width_sweep(dataset: str = "xor", points: int = 1000, noise: float = 0.8,
-                widths: tuple = (2, 4, 8, 16), restarts: int = 16, steps: int = 400,
-                lr: float = 0.05, seed: int = 0, progress: Progress = None) -> WidthSweep:
+def width_sweep(
+    dataset: str = "xor",
+    points: int = 1000,
+    noise: float = 0.8,
+    widths: tuple = (2, 4, 8, 16),
+    restarts: int = 16,
+    steps: int = 400,
+    lr: float = 0.05,
+    seed: int = 0,
+    progress: Progress = None,
+) -> WidthSweep:
     """R restarts of a one-hidden-layer tanh network for every width on one fixed dataset (drawn
     with seed 0), one batched training run per width (full-batch Adam); restart i of every
     width starts from seed (seed, i)."""
@@ -591,56 +671,88 @@ def width_sweep(dataset: str = "xor", points: int = 1000, noise: float = 0.8,
     X, y = data.make(dataset, n=points, noise=noise, seed=0)
     nets = [networks.MLP((w,), "tanh") for w in widths]
     total = sum(n.size for n in nets)
-    budget.check(work=restarts * steps * total * points, max_work=MAX_SWEEP_WORK,
-                 what=f"{restarts} restarts of {len(widths)} widths for {steps:,} steps",
-                 hint="Use fewer restarts, steps, points or widths.")
+    budget.check(
+        work=restarts * steps * total * points,
+        max_work=MAX_SWEEP_WORK,
+        what=f"{restarts} restarts of {len(widths)} widths for {steps:,} steps",
+        hint="Use fewer restarts, steps, points or widths.",
+    )
     loss, gn, bad, done = [], [], [], 0
     for net in nets:
-        step = (lambda f, done=done, net=net: progress((done + f * net.size) / total)) \
-            if progress else None
-        fit = networks.train(net, X, y, net.init(restarts, seed=seed), optimizer="adam", lr=lr,
-                             steps=steps, seed=seed, progress=step)
+        step = (
+            (lambda f, done=done, net=net: progress((done + f * net.size) / total))
+            if progress
+            else None
+        )
+        fit = networks.train(
+            net,
+            X,
+            y,
+            net.init(restarts, seed=seed),
+            optimizer="adam",
+            lr=lr,
+            steps=steps,
+            seed=seed,
+            progress=step,
+        )
         loss.append(fit.loss[-1].numpy())
         gn.append(fit.grad_norm[-1].numpy())
         bad.append(fit.diverged.numpy())
         done += net.size
-    return WidthSweep(np.array(widths), np.array([n.size for n in nets]), np.array(loss),
-                      np.array(gn), np.array(bad))
+    return WidthSweep(
+        np.array(widths),
+        np.array([n.size for n in nets]),
+        np.array(loss),
+        np.array(gn),
+        np.array(bad),
+    )
 
 
 # -- 7. a 2-D slice against the whole Hessian ----------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SliceCensus:
     directions: int
-    down: float          # share of random directions along which the loss curves down
-    planes: dict         # share of random planes that look bowl-, saddle-, dome-shaped or flat
-    index: float         # true share of negative eigenvalues
+    down: float  # share of random directions along which the loss curves down
+    planes: dict  # share of random planes that look bowl-, saddle-, dome-shaped or flat
+    index: float  # true share of negative eigenvalues
 
 
-def slice_census(eigenvalues, directions: int = 20_000, seed: int = 0,
-                 rtol: float = EIG_RTOL) -> SliceCensus:
+def slice_census(
+    eigenvalues, directions: int = 20_000, seed: int = 0, rtol: float = EIG_RTOL
+) -> SliceCensus:
     """What random directions and random 2-D planes through a critical point show, against the
     truth. A Gaussian direction is equally likely to point anywhere, so in the Hessian's own
     axes it is again Gaussian: its curvature is Σλᵢzᵢ²/Σzᵢ², and a random plane's 2×2 Hessian is
     QᵀΛQ for two orthonormal Gaussian vectors Q — only the eigenvalues are needed."""
     lam = torch.as_tensor(np.asarray(eigenvalues), dtype=torch.float64)
-    budget.check(work=directions * lam.numel(), max_work=5e8, what="Random slices",
-                 hint="Use fewer directions.")
+    budget.check(
+        work=directions * lam.numel(),
+        max_work=5e8,
+        what="Random slices",
+        hint="Use fewer directions.",
+    )
     gen = _generator(seed, 7)
     Z = torch.randn((directions, 2, lam.numel()), generator=gen, dtype=torch.float64)
     tol = rtol * float(lam.abs().max())
     along = (Z[:, 0] ** 2 * lam).sum(-1) / (Z[:, 0] ** 2).sum(-1)
-    Q, _ = torch.linalg.qr(Z.transpose(1, 2))                     # [D, P, 2] orthonormal
-    M = Q.transpose(1, 2) @ (lam[:, None] * Q)                    # [D, 2, 2]
+    Q, _ = torch.linalg.qr(Z.transpose(1, 2))  # [D, P, 2] orthonormal
+    M = Q.transpose(1, 2) @ (lam[:, None] * Q)  # [D, 2, 2]
     kinds = curvature.kind(torch.linalg.eigvalsh(M), rtol)
     planes = {name: float((kinds == k).double().mean()) for k, name in enumerate(curvature.KINDS)}
     index = float(curvature.index(lam.unsqueeze(0), rtol)[0])
     return SliceCensus(int(directions), float((along < -tol).double().mean()), planes, index)
 
 
-def slice_planes(cp: CriticalPoints, i: int, grid: int = 41, rise: float = 0.05,
-                 max_step: float = 1.0, seed: int = 0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def slice_planes(
+    cp: CriticalPoints,
+    i: int,
+    grid: int = 41,
+    rise: float = 0.05,
+    max_step: float = 1.0,
+    seed: int = 0,
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The network's loss minus its value at critical point i on two planes through it, each a
     single batch: a random plane, and the plane of the most negative and most positive
     curvature. Axis k runs over ±scale_k, where the curvature c_k alone would change the loss by
@@ -654,9 +766,10 @@ def slice_planes(cp: CriticalPoints, i: int, grid: int = 41, rise: float = 0.05,
     unit = torch.linspace(-1, 1, grid, dtype=torch.float64)
     out = {}
     for name, (d1, d2) in (("random", (rand[0], rand[1])), ("eigen", (vecs[:, 0], vecs[:, -1]))):
-        scales = [min(max_step, math.sqrt(2 * rise / max(abs(float(d @ H[0] @ d)), 1e-12)))
-                  for d in (d1, d2)]
+        scales = [
+            min(max_step, math.sqrt(2 * rise / max(abs(float(d @ H[0] @ d)), 1e-12)))
+            for d in (d1, d2)
+        ]
         z = landscape.plane(cp.net, cp.X, cp.y, w, d1 * scales[0], d2 * scales[1], unit, unit)
         out[name] = (z.numpy() - float(cp.loss[i]), np.array(scales))
     return out
-

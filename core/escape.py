@@ -13,11 +13,12 @@ ln(1/ε) / ln ρ steps: a straight line against log ε. Heavy-ball momentum has 
 larger root of z² − (1 + β + η|λ|) z + β = 0. At a degenerate saddle (zero Hessian, e.g. the monkey
 saddle) the push is not proportional to the offset and the count grows like a power of 1/ε.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -38,10 +39,10 @@ class Saddle:
     y: float
     value: float
     eigenvalues: tuple[float, float]  # ascending; the first is negative at a strict saddle
-    stable: tuple[float, float]       # unit vector of the larger eigenvalue: uphill, leads back in
-    unstable: tuple[float, float]     # unit vector of the smaller eigenvalue: the way out
-    degenerate: bool                  # zero Hessian: the axes are used as directions
-    drop: float                       # how far below `value` the loss must fall to count as escaped
+    stable: tuple[float, float]  # unit vector of the larger eigenvalue: uphill, leads back in
+    unstable: tuple[float, float]  # unit vector of the smaller eigenvalue: the way out
+    degenerate: bool  # zero Hessian: the axes are used as directions
+    drop: float  # how far below `value` the loss must fall to count as escaped
 
     @property
     def rate(self) -> float:
@@ -69,9 +70,11 @@ def find_saddles(s, n: int = 21) -> list[Saddle]:
     try:
         found = curvature.critical_points(s, n=n)
     except torch.linalg.LinAlgError as exc:  # a Hessian that is not a finite number somewhere
-        raise ValueError("This surface is not a finite number everywhere on its map (for example "
-                         "the square root or log of a negative number), so its saddles cannot be "
-                         "searched for.") from exc
+        raise ValueError(
+            "This surface is not a finite number everywhere on its map (for example "
+            "the square root or log of a negative number), so its saddles cannot be "
+            "searched for."
+        ) from exc
     (x0, x1), (y0, y1) = s.bounds
     span = max(x1 - x0, y1 - y0)
     lows = [c.value for c in found] + [m[2] for m in s.minima]
@@ -89,8 +92,18 @@ def find_saddles(s, n: int = 21) -> list[Saddle]:
             unstable = tuple(float(v) for v in vec[:, 0])
         below = [v for v in lows if v < c.value - 1e-9 * (1 + abs(c.value))]
         drop = 0.5 * (c.value - min(below)) if below and s.bounded_below else 1.0
-        out.append(Saddle(c.x, c.y, c.value, (float(lam[0]), float(lam[1])), stable, unstable,
-                          degenerate, drop))
+        out.append(
+            Saddle(
+                c.x,
+                c.y,
+                c.value,
+                (float(lam[0]), float(lam[1])),
+                stable,
+                unstable,
+                degenerate,
+                drop,
+            )
+        )
     return out
 
 
@@ -98,42 +111,74 @@ def starts(saddle: Saddle, eps: Sequence[float], along: float = 1.0) -> torch.Te
     """[K, 2] float64: the saddle + `along` × stable direction + ε × unstable direction."""
     e = torch.as_tensor(list(eps), dtype=torch.float64).unsqueeze(-1)
     p = torch.tensor([saddle.x, saddle.y], dtype=torch.float64)
-    return p + along * torch.tensor(saddle.stable, dtype=torch.float64) \
+    return (
+        p
+        + along * torch.tensor(saddle.stable, dtype=torch.float64)
         + e * torch.tensor(saddle.unstable, dtype=torch.float64)
+    )
 
 
 @dataclass(frozen=True)
 class Escape:
     """One optimiser run from every ε at once; arrays are numpy, restarts in the order of `eps`."""
 
-    eps: np.ndarray          # [K]
+    eps: np.ndarray  # [K]
     escape_step: np.ndarray  # [K] first step with loss ≤ threshold; −1: not within the run
-    left: np.ndarray         # [K] bool: left the surface's box (escaped far, or diverged)
-    stopped_at: np.ndarray   # [K] step at which a run that left was frozen (−1: never)
-    steps: np.ndarray        # [T] step numbers 0 … n
-    path: np.ndarray         # [T, K, 2]
-    loss: np.ndarray         # [T, K]
-    grad_norm: np.ndarray    # [T, K]
-    index: np.ndarray        # [T, K] share of downhill curvature directions along each path
-    threshold: float         # the loss that counts as escaped
+    left: np.ndarray  # [K] bool: left the surface's box (escaped far, or diverged)
+    stopped_at: np.ndarray  # [K] step at which a run that left was frozen (−1: never)
+    steps: np.ndarray  # [T] step numbers 0 … n
+    path: np.ndarray  # [T, K, 2]
+    loss: np.ndarray  # [T, K]
+    grad_norm: np.ndarray  # [T, K]
+    index: np.ndarray  # [T, K] share of downhill curvature directions along each path
+    threshold: float  # the loss that counts as escaped
 
 
-def measure(s, saddle: Saddle, eps: Sequence[float], optimizer: str = "sgd", lr: float = 0.05,
-            steps: int = 400, along: float = 1.0, seed: int = 0, noise: float = 0.0,
-            progress: Callable[[float], None] | None = None, **hyper) -> Escape:
+def measure(
+    s,
+    saddle: Saddle,
+    eps: Sequence[float],
+    optimizer: str = "sgd",
+    lr: float = 0.05,
+    steps: int = 400,
+    along: float = 1.0,
+    seed: int = 0,
+    noise: float = 0.0,
+    progress: Callable[[float], None] | None = None,
+    **hyper,
+) -> Escape:
     """Run `optimizer` from every ε as one float64 batch and count the steps to escape."""
     x0 = starts(saddle, eps, along)
-    run = descent.run(s, x0, optimizer=optimizer, lr=lr, steps=steps, seed=seed, noise=noise,
-                      record_every=1, progress=progress, **hyper)
+    run = descent.run(
+        s,
+        x0,
+        optimizer=optimizer,
+        lr=lr,
+        steps=steps,
+        seed=seed,
+        noise=noise,
+        record_every=1,
+        progress=progress,
+        **hyper,
+    )
     threshold = saddle.value - saddle.drop
     below = run.loss <= threshold
     hit = below.any(0)
     never = torch.full_like(hit, -1, dtype=torch.long)
     first = torch.where(hit, below.to(torch.int8).argmax(0), never)
     idx = path_index(s, run.path)
-    return Escape(np.asarray(list(eps), dtype=float), first.numpy(), run.diverged.numpy(),
-                  run.stopped_at.numpy(), run.steps.numpy(), run.path.numpy(), run.loss.numpy(),
-                  run.grad_norm.numpy(), idx.numpy(), threshold)
+    return Escape(
+        np.asarray(list(eps), dtype=float),
+        first.numpy(),
+        run.diverged.numpy(),
+        run.stopped_at.numpy(),
+        run.steps.numpy(),
+        run.path.numpy(),
+        run.loss.numpy(),
+        run.grad_norm.numpy(),
+        idx.numpy(),
+        threshold,
+    )
 
 
 def path_index(s, points: torch.Tensor) -> torch.Tensor:
@@ -185,6 +230,7 @@ def power(eps: Sequence[float], escape_step: Sequence[int]) -> float | None:
 
 # -- a real network's plateau ----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class NetPlateau:
     """Restarts of one small network from two initial scales, trained together; restart r used
@@ -192,15 +238,15 @@ class NetPlateau:
     predicts 50% everywhere; a restart has left the plateau once its loss is 10% below it."""
 
     scales: tuple[float, ...]
-    group: np.ndarray        # [R]
-    loss: np.ndarray         # [steps + 1, R]
-    grad_norm: np.ndarray    # [steps + 1, R]
+    group: np.ndarray  # [R]
+    loss: np.ndarray  # [steps + 1, R]
+    grad_norm: np.ndarray  # [steps + 1, R]
     level: float
-    left_at: np.ndarray      # [R] first step with loss ≤ 0.9 × level; −1: never
+    left_at: np.ndarray  # [R] first step with loss ≤ 0.9 × level; −1: never
     probe_steps: np.ndarray  # [T] steps at which the first restart of each scale was examined
     eigenvalues: np.ndarray  # [G, T, P] its Hessian eigenvalues there (ascending)
-    index: np.ndarray        # [G, T] share of negative ones
-    size: int                # P, the number of weights
+    index: np.ndarray  # [G, T] share of negative ones
+    size: int  # P, the number of weights
 
 
 #: Hessian entries (probes × P²) examined along each run: 40 probes of a 37-weight net.
@@ -215,11 +261,20 @@ def _hessians(net, X: torch.Tensor, y: torch.Tensor, W: torch.Tensor) -> torch.T
     return curvature.hessian(lambda V: net.loss(V, X64, y64), W.to(torch.float64))
 
 
-def net_plateau(dataset: str = "xor", hidden: Sequence[int] = (4, 4), activation: str = "tanh",
-                scales: Sequence[float] = (0.05, 0.5), restarts: int = 6,
-                optimizer: str = "sgd", lr: float = 1.0, steps: int = 800, seed: int = 0,
-                n: int = 100, noise: float = 0.2,
-                progress: Callable[[float], None] | None = None) -> NetPlateau:
+def net_plateau(
+    dataset: str = "xor",
+    hidden: Sequence[int] = (4, 4),
+    activation: str = "tanh",
+    scales: Sequence[float] = (0.05, 0.5),
+    restarts: int = 6,
+    optimizer: str = "sgd",
+    lr: float = 1.0,
+    steps: int = 800,
+    seed: int = 0,
+    n: int = 100,
+    noise: float = 0.2,
+    progress: Callable[[float], None] | None = None,
+) -> NetPlateau:
     """Train `restarts` networks per initial scale (N(0, scale²) weights) as one batch, and take
     the Hessian of the first restart of each scale at evenly spaced steps along its run (up to
     40, fewer for larger networks: see PROBE_WORK)."""
@@ -227,12 +282,23 @@ def net_plateau(dataset: str = "xor", hidden: Sequence[int] = (4, 4), activation
 
     X, y = data.make(dataset, n=n, noise=noise, seed=seed)
     net = networks.MLP(hidden=tuple(hidden), activation=activation)
-    W0 = torch.cat([net.init(restarts, seed=seed, scheme="small", scale=float(sc))
-                    for sc in scales])
-    probes = max(4, min(40, int(PROBE_WORK / net.size ** 2)))
+    W0 = torch.cat(
+        [net.init(restarts, seed=seed, scheme="small", scale=float(sc)) for sc in scales]
+    )
+    probes = max(4, min(40, int(PROBE_WORK / net.size**2)))
     every = max(1, -(-steps // probes))
-    fit = networks.train(net, X, y, W0, optimizer=optimizer, lr=lr, steps=steps, seed=seed,
-                         record_every=every, progress=progress)
+    fit = networks.train(
+        net,
+        X,
+        y,
+        W0,
+        optimizer=optimizer,
+        lr=lr,
+        steps=steps,
+        seed=seed,
+        record_every=every,
+        progress=progress,
+    )
     level = float(net.loss(torch.zeros(1, net.size), X, y)[0])
     below = fit.loss <= 0.9 * level
     left = torch.where(below.any(0), below.to(torch.int8).argmax(0), torch.full((W0.shape[0],), -1))
@@ -242,8 +308,15 @@ def net_plateau(dataset: str = "xor", hidden: Sequence[int] = (4, 4), activation
         H = _hessians(net, X, y, fit.path[:, firsts].reshape(T * len(firsts), -1))
         eig = torch.linalg.eigvalsh(H).reshape(T, len(firsts), -1).transpose(0, 1)
     probe_steps = np.array(sorted(set(range(0, steps + 1, every)) | {steps}))
-    return NetPlateau(tuple(float(s) for s in scales),
-                      np.repeat(np.arange(len(scales)), restarts),
-                      fit.loss.double().numpy(), fit.grad_norm.double().numpy(), level,
-                      left.numpy(), probe_steps, eig.numpy(), curvature.index(eig).numpy(),
-                      net.size)
+    return NetPlateau(
+        tuple(float(s) for s in scales),
+        np.repeat(np.arange(len(scales)), restarts),
+        fit.loss.double().numpy(),
+        fit.grad_norm.double().numpy(),
+        level,
+        left.numpy(),
+        probe_steps,
+        eig.numpy(),
+        curvature.index(eig).numpy(),
+        net.size,
+    )

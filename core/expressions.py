@@ -10,17 +10,18 @@ a formula works with autograd and with `torch.func` (vmap, hessian). Results may
 import ast
 import math
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple, Union
+from typing import NamedTuple, Union
 
 import torch
 import torch.nn.functional as F
 
-MAX_LENGTH = 300      # characters, checked before parsing
-MAX_DEPTH = 100       # levels of nesting (a sum of n terms nests n deep)
-MAX_NODES = 200       # numbers, names, operations and calls
-MAX_NUMBER = 1e6      # largest number that may be typed
-MAX_EXPONENT = 10     # powers are limited to constant exponents in [-10, 10]
+MAX_LENGTH = 300  # characters, checked before parsing
+MAX_DEPTH = 100  # levels of nesting (a sum of n terms nests n deep)
+MAX_NODES = 200  # numbers, names, operations and calls
+MAX_NUMBER = 1e6  # largest number that may be typed
+MAX_EXPONENT = 10  # powers are limited to constant exponents in [-10, 10]
 
 
 class ExpressionError(ValueError):
@@ -28,9 +29,9 @@ class ExpressionError(ValueError):
 
 
 class Function(NamedTuple):
-    fn: Callable          # torch function of `arity` tensors
+    fn: Callable  # torch function of `arity` tensors
     arity: int
-    latex: str            # %-template, one %s per argument
+    latex: str  # %-template, one %s per argument
 
 
 FUNCTIONS = {
@@ -61,7 +62,7 @@ _OPERATORS = {  # ast operator → (function, LaTeX joiner, precedence)
     ast.Add: (operator.add, " + ", 1),
     ast.Sub: (operator.sub, " - ", 1),
     ast.Mult: (operator.mul, r" \cdot ", 2),
-    ast.Div: (operator.truediv, None, 4),   # drawn as \frac, grouped like a power base
+    ast.Div: (operator.truediv, None, 4),  # drawn as \frac, grouped like a power base
     ast.Pow: (operator.pow, None, 4),
 }
 _NEG, _POW, _ATOM = 3, 4, 5
@@ -89,8 +90,10 @@ _SYNTAX_HINTS = (  # fragment of Python's message → a hint for a student
     ("never closed", "a bracket ( is never closed"),
     ("unmatched", "there is a ) without a matching ("),
     ("does not match", "the brackets do not match"),
-    ("invalid character", "it contains a character that cannot be used; "
-                          "use letters, digits, + - * / ** and ( )"),
+    (
+        "invalid character",
+        "it contains a character that cannot be used; use letters, digits, + - * / ** and ( )",
+    ),
     ("nested parentheses", "there are too many nested brackets"),
     ("leading zeros", "a number cannot start with 0, like 07"),
 )
@@ -106,7 +109,8 @@ class Formula:
     text: str
     latex: str
     _evaluate: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = field(
-        repr=False, compare=False)
+        repr=False, compare=False
+    )
 
     def __call__(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return self._evaluate(x, y)
@@ -117,16 +121,18 @@ def compile_formula(text: str) -> Formula:
     if not isinstance(text, str):
         raise ExpressionError("the formula must be text, like x**2 + y**2")
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"the formula is too long ({len(text)} characters; "
-                              f"at most {MAX_LENGTH})")
+        raise ExpressionError(
+            f"the formula is too long ({len(text)} characters; at most {MAX_LENGTH})"
+        )
     source = text.translate(_LOOKALIKES).strip()
     if not source:
         raise ExpressionError("the formula is empty: type one, like x**2 + y**2")
     tree = _parse(source, skipped=len(text) - len(text.lstrip()))
     _check_size(tree.body)
     value, latex, _ = _compile(tree.body)
-    return Formula(text=text, latex=latex,
-                   _evaluate=_constant(value) if isinstance(value, float) else value)
+    return Formula(
+        text=text, latex=latex, _evaluate=_constant(value) if isinstance(value, float) else value
+    )
 
 
 def _constant(value: float) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
@@ -138,28 +144,35 @@ def _parse(source: str, skipped: int) -> ast.Expression:
     try:
         return ast.parse(source, mode="eval")
     except SyntaxError as err:
-        hint = next((h for key, h in _SYNTAX_HINTS if key in (err.msg or "")),
-                    "check the brackets and operators (is a * missing, or a bracket?)")
+        hint = next(
+            (h for key, h in _SYNTAX_HINTS if key in (err.msg or "")),
+            "check the brackets and operators (is a * missing, or a bracket?)",
+        )
         column = err.offset if err.offset and err.offset <= len(source) else len(source)
         where = f" near position {column + skipped}" if err.offset is not None else ""
         raise ExpressionError(f"could not read the formula{where}: {hint}") from None
     except (ValueError, RecursionError, MemoryError, OverflowError):
-        raise ExpressionError("could not read the formula: use only x, y, numbers, "
-                              "+ - * / ** and ( )") from None
+        raise ExpressionError(
+            "could not read the formula: use only x, y, numbers, + - * / ** and ( )"
+        ) from None
 
 
 def _check_size(root: ast.expr) -> None:
     """Count nodes and nesting without recursion, before anything recursive walks the tree."""
     if sum(isinstance(node, ast.expr) for node in ast.walk(root)) > MAX_NODES:
-        raise ExpressionError(f"the formula has too many parts (at most {MAX_NODES} "
-                              "numbers, names and operations)")
+        raise ExpressionError(
+            f"the formula has too many parts (at most {MAX_NODES} numbers, names and operations)"
+        )
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise ExpressionError(f"the formula is nested too deeply (at most {MAX_DEPTH} levels)")
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node)
-                     if isinstance(child, ast.expr))
+        stack.extend(
+            (child, depth + 1)
+            for child in ast.iter_child_nodes(node)
+            if isinstance(child, ast.expr)
+        )
 
 
 def _compile(node: ast.expr) -> tuple[Value, str, int]:
@@ -184,12 +197,16 @@ def _number(value) -> tuple[Value, str, int]:
     if isinstance(value, complex):
         raise ExpressionError("complex numbers (like 1j) are not allowed")
     if not isinstance(value, (int, float)):
-        raise ExpressionError("text in quotes is not allowed in a formula"
-                              if isinstance(value, (str, bytes))
-                              else f"'{value}' is not allowed in a formula")
+        raise ExpressionError(
+            "text in quotes is not allowed in a formula"
+            if isinstance(value, (str, bytes))
+            else f"'{value}' is not allowed in a formula"
+        )
     if not abs(value) <= MAX_NUMBER:
-        raise ExpressionError(f"the number {_shorten(str(value))} is too large: numbers may "
-                              f"be at most {MAX_NUMBER:,.0f} in size")
+        raise ExpressionError(
+            f"the number {_shorten(str(value))} is too large: numbers may "
+            f"be at most {MAX_NUMBER:,.0f} in size"
+        )
     text = repr(float(value)) if isinstance(value, float) else str(value)
     mantissa, _, power = text.partition("e")
     latex = f"{mantissa} \\times 10^{{{int(power)}}}" if power else text
@@ -205,8 +222,9 @@ def _name(name: str) -> tuple[Value, str, int]:
         return value, latex, _ATOM
     if name in FUNCTIONS:
         raise ExpressionError(f"'{name}' is a function: write it with brackets, like {name}(x)")
-    raise ExpressionError(f"unknown name '{_shorten(name)}' — use x and y "
-                          "(and the constants pi and e)")
+    raise ExpressionError(
+        f"unknown name '{_shorten(name)}' — use x and y (and the constants pi and e)"
+    )
 
 
 def _unary(node: ast.UnaryOp) -> tuple[Value, str, int]:
@@ -223,8 +241,9 @@ def _binary(node: ast.BinOp) -> tuple[Value, str, int]:
     if isinstance(node.op, ast.BitXor):
         raise ExpressionError("use ** for powers, like x**2 (^ is not a power in Python)")
     if type(node.op) not in _OPERATORS:
-        raise ExpressionError(f"the operator in '{_snippet(node)}' is not available; "
-                              "use + - * / and **")
+        raise ExpressionError(
+            f"the operator in '{_snippet(node)}' is not available; use + - * / and **"
+        )
     fn, joiner, prec = _OPERATORS[type(node.op)]
     left, left_tex, left_prec = _compile(node.left)
     right, right_tex, right_prec = _compile(node.right)
@@ -234,20 +253,27 @@ def _binary(node: ast.BinOp) -> tuple[Value, str, int]:
         return _apply(fn, [left, right]), latex, prec
     if isinstance(node.op, ast.Div):
         return _apply(fn, [left, right]), f"\\frac{{{left_tex}}}{{{right_tex}}}", prec
-    right_grouped = right_prec < prec or right_prec == _NEG or (
-        isinstance(node.op, ast.Sub) and right_prec == prec)
+    right_grouped = (
+        right_prec < prec
+        or right_prec == _NEG
+        or (isinstance(node.op, ast.Sub) and right_prec == prec)
+    )
     latex = _group(left_tex, left_prec < prec) + joiner + _group(right_tex, right_grouped)
     return _apply(fn, [left, right]), latex, prec
 
 
 def _check_exponent(exponent: Value, node: ast.expr) -> None:
     if not isinstance(exponent, float):
-        raise ExpressionError("exponents must be plain numbers between "
-                              f"-{MAX_EXPONENT} and {MAX_EXPONENT}, not expressions in x or y; "
-                              "for e to the power x write exp(x)")
+        raise ExpressionError(
+            "exponents must be plain numbers between "
+            f"-{MAX_EXPONENT} and {MAX_EXPONENT}, not expressions in x or y; "
+            "for e to the power x write exp(x)"
+        )
     if not abs(exponent) <= MAX_EXPONENT:
-        raise ExpressionError(f"the exponent {_snippet(node)} is too large: powers are limited "
-                              f"to exponents between -{MAX_EXPONENT} and {MAX_EXPONENT}")
+        raise ExpressionError(
+            f"the exponent {_snippet(node)} is too large: powers are limited "
+            f"to exponents between -{MAX_EXPONENT} and {MAX_EXPONENT}"
+        )
 
 
 def _call(node: ast.Call) -> tuple[Value, str, int]:
@@ -258,16 +284,21 @@ def _call(node: ast.Call) -> tuple[Value, str, int]:
     if name not in FUNCTIONS:
         if name in VARIABLES or name in CONSTANTS:
             raise ExpressionError(f"'{name}' is not a function: write {name}*(...) to multiply")
-        raise ExpressionError(f"the function '{_shorten(name)}' is not available; you can use "
-                              + ", ".join(FUNCTIONS))
+        raise ExpressionError(
+            f"the function '{_shorten(name)}' is not available; you can use " + ", ".join(FUNCTIONS)
+        )
     function = FUNCTIONS[name]
     if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
-        raise ExpressionError(f"write the arguments of {name} plainly, like {name}(x"
-                              + ", y" * (function.arity - 1) + "), with no '=' or '*'")
+        raise ExpressionError(
+            f"write the arguments of {name} plainly, like {name}(x"
+            + ", y" * (function.arity - 1)
+            + "), with no '=' or '*'"
+        )
     if len(node.args) != function.arity:
         plural = "s" if function.arity > 1 else ""
-        raise ExpressionError(f"{name} takes {function.arity} argument{plural}, "
-                              f"not {len(node.args)}")
+        raise ExpressionError(
+            f"{name} takes {function.arity} argument{plural}, not {len(node.args)}"
+        )
     parts = [_compile(arg) for arg in node.args]
     latex = function.latex % tuple(tex for _, tex, _ in parts)
     return _apply(function.fn, [value for value, _, _ in parts], tensors=True), latex, _ATOM
@@ -282,8 +313,12 @@ def _apply(fn: Callable, parts: list[Value], tensors: bool = False) -> Value:
         values = [part if isinstance(part, float) else part(x, y) for part in parts]
         if tensors:  # torch functions take tensors: lift constants to a 0-d tensor like the rest
             like = next(v for v in values if isinstance(v, torch.Tensor))
-            values = [torch.as_tensor(v, dtype=like.dtype, device=like.device)
-                      if isinstance(v, float) else v for v in values]
+            values = [
+                torch.as_tensor(v, dtype=like.dtype, device=like.device)
+                if isinstance(v, float)
+                else v
+                for v in values
+            ]
         return fn(*values)
 
     return evaluate

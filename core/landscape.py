@@ -3,9 +3,10 @@ on the plane that shows it best.
 
 Every point of a line or plane is a weight vector, so a whole grid is one batch for `net.loss`.
 """
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -13,8 +14,8 @@ import torch
 from . import budget
 from .networks import MLP
 
-MAX_WORK = 2e10    # weight vectors × weights × points evaluated by one line or plane
-CHUNK = 1e6        # networks × points × widest layer per batch: 2.5× faster than 2e7 (cache)
+MAX_WORK = 2e10  # weight vectors × weights × points evaluated by one line or plane
+CHUNK = 1e6  # networks × points × widest layer per batch: 2.5× faster than 2e7 (cache)
 
 
 def _alphas(values: Sequence[float] | torch.Tensor, like: torch.Tensor) -> torch.Tensor:
@@ -22,20 +23,30 @@ def _alphas(values: Sequence[float] | torch.Tensor, like: torch.Tensor) -> torch
 
 
 def _check(net: MLP, count: int, X: torch.Tensor, like: torch.Tensor, what: str) -> None:
-    budget.check(work=count * net.size * X.shape[0], max_work=MAX_WORK, what=what,
-                 nbytes=count * net.size * like.element_size(),
-                 hint="Use a coarser grid, fewer points or a smaller network.")
+    budget.check(
+        work=count * net.size * X.shape[0],
+        max_work=MAX_WORK,
+        what=what,
+        nbytes=count * net.size * like.element_size(),
+        hint="Use a coarser grid, fewer points or a smaller network.",
+    )
 
 
 def _losses(net: MLP, X: torch.Tensor, y: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
     """[B] losses of B weight vectors, in chunks whose activations fit in memory."""
     step = max(1, int(CHUNK // (X.shape[0] * max(net.sizes))))
     with torch.no_grad():
-        return torch.cat([net.loss(W[s:s + step], X, y) for s in range(0, W.shape[0], step)])
+        return torch.cat([net.loss(W[s : s + step], X, y) for s in range(0, W.shape[0], step)])
 
 
-def line(net: MLP, X: torch.Tensor, y: torch.Tensor, a: torch.Tensor, b: torch.Tensor,
-         alphas: Sequence[float] | torch.Tensor) -> torch.Tensor:
+def line(
+    net: MLP,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    a: torch.Tensor,
+    b: torch.Tensor,
+    alphas: Sequence[float] | torch.Tensor,
+) -> torch.Tensor:
     """Loss at a + α(b − a) for each α (Goodfellow, Vinyals & Saxe 2015): [len(alphas)]."""
     al = _alphas(alphas, a)
     _check(net, len(al), X, a, f"A line of {len(al):,} points")
@@ -59,9 +70,16 @@ def direction(net: MLP, theta: torch.Tensor, seed: int = 0) -> torch.Tensor:
     return d
 
 
-def plane(net: MLP, X: torch.Tensor, y: torch.Tensor, theta: torch.Tensor, d1: torch.Tensor,
-          d2: torch.Tensor, alphas: Sequence[float] | torch.Tensor,
-          betas: Sequence[float] | torch.Tensor) -> torch.Tensor:
+def plane(
+    net: MLP,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    theta: torch.Tensor,
+    d1: torch.Tensor,
+    d2: torch.Tensor,
+    alphas: Sequence[float] | torch.Tensor,
+    betas: Sequence[float] | torch.Tensor,
+) -> torch.Tensor:
     """Loss on θ + α·d1 + β·d2 over the grid: [len(alphas), len(betas)], as one batch."""
     al, be = _alphas(alphas, theta), _alphas(betas, theta)
     _check(net, len(al) * len(be), X, theta, f"A {len(al)}×{len(be)} plane")
@@ -123,7 +141,7 @@ def dips(z) -> int:
     for di in (-1, 0, 1):
         for dj in (-1, 0, 1):
             if di or dj:
-                nb = z[1 + di:n - 1 + di, 1 + dj:m - 1 + dj]
+                nb = z[1 + di : n - 1 + di, 1 + dj : m - 1 + dj]
                 with np.errstate(invalid="ignore"):
                     lower &= centre < nb - DIP_RTOL * np.abs(nb)
     return int(lower.sum())
@@ -141,7 +159,7 @@ def permute_hidden(net, w: torch.Tensor, seed: int = 0) -> torch.Tensor:
         width = mats[k].shape[1]
         if not net.skips[k]:
             perm = torch.randperm(width, generator=gen)
-        mats[k].copy_(mats[k][:, perm])                 # rows: unit k's incoming weights, bias
+        mats[k].copy_(mats[k][:, perm])  # rows: unit k's incoming weights, bias
         nxt = mats[k + 1]
-        nxt[..., :-1] = nxt[..., :-1][..., perm]        # columns: what the next layer reads
+        nxt[..., :-1] = nxt[..., :-1][..., perm]  # columns: what the next layer reads
     return out[0]

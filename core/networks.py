@@ -3,10 +3,11 @@
 A batch of weight vectors `[B, P]` is a batch of networks, so restarts, points on a line or a plane
 and Hessians all reuse the same batched `loss` / `predict` (batched matmuls, never a loop over B).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -25,8 +26,8 @@ SCHEMES = {"xavier": 1.0, "he": 1.0, "uniform": 0.5, "small": 0.01}
 
 #: restarts × steps × weights × points; allows 128 restarts × 1000 steps of 2-32-32-1 on 200.
 MAX_TRAIN_WORK = 5e10
-MAX_SECOND_ORDER = 50   # weights: Newton-type steps build one P × P Hessian per restart
-MAX_HESSIAN = 1200      # weights: about a second for one Hessian and its eigenvalues
+MAX_SECOND_ORDER = 50  # weights: Newton-type steps build one P × P Hessian per restart
+MAX_HESSIAN = 1200  # weights: about a second for one Hessian and its eigenvalues
 
 
 class MLP:
@@ -37,11 +38,17 @@ class MLP:
     `loss="mse"` is squared error on the sigmoid output, the classic XOR set-up.
     """
 
-    def __init__(self, hidden: Sequence[int] = (16,), activation: str = "tanh",
-                 skip: bool = False, loss: str = "bce"):
+    def __init__(
+        self,
+        hidden: Sequence[int] = (16,),
+        activation: str = "tanh",
+        skip: bool = False,
+        loss: str = "bce",
+    ):
         if activation not in ACTIVATIONS:
-            raise ValueError(f"unknown activation '{activation}'; choose one of "
-                             f"{', '.join(ACTIVATIONS)}")
+            raise ValueError(
+                f"unknown activation '{activation}'; choose one of {', '.join(ACTIVATIONS)}"
+            )
         if loss not in LOSSES:
             raise ValueError(f"unknown loss '{loss}'; choose one of {', '.join(LOSSES)}")
         hidden = tuple(int(h) for h in hidden)
@@ -64,11 +71,12 @@ class MLP:
         """[B, P] → per layer a [B, out, in + 1] view: each row is one neuron's incoming weights
         followed by its bias (the flat layout, layer after layer)."""
         if W.dim() != 2 or W.shape[-1] != self.size:
-            raise ValueError(f"{self} has {self.size} weights, got a tensor of shape "
-                             f"{list(W.shape)}")
+            raise ValueError(
+                f"{self} has {self.size} weights, got a tensor of shape {list(W.shape)}"
+            )
         out, at = [], 0
         for o, i in self.shapes:
-            out.append(W[:, at:at + o * (i + 1)].view(-1, o, i + 1))
+            out.append(W[:, at : at + o * (i + 1)].view(-1, o, i + 1))
             at += o * (i + 1)
         return out
 
@@ -76,8 +84,9 @@ class MLP:
         """[B, P] → per layer (weight [B, out, in], bias [B, out]), views into W."""
         return [(m[..., :-1], m[..., -1]) for m in self.matrices(W)]
 
-    def init(self, restarts: int, seed: int = 0, scheme: str = "xavier",
-             scale: float | None = None) -> torch.Tensor:
+    def init(
+        self, restarts: int, seed: int = 0, scheme: str = "xavier", scale: float | None = None
+    ) -> torch.Tensor:
         """[restarts, P] float32 initial weights; restart i depends only on (seed, i).
 
         xavier: U(±scale·√(6/(fan_in+fan_out))) (Glorot & Bengio 2010); he: N(0, scale²·2/fan_in)
@@ -85,19 +94,26 @@ class MLP:
         N(0, scale²) for every weight and bias.
         """
         if scheme not in SCHEMES:
-            raise ValueError(f"unknown initialisation '{scheme}'; choose one of "
-                             f"{', '.join(SCHEMES)}")
+            raise ValueError(
+                f"unknown initialisation '{scheme}'; choose one of {', '.join(SCHEMES)}"
+            )
         restarts = int(restarts)
         if restarts < 1:
             raise ValueError(f"need at least one restart, got {restarts}")
-        budget.check(work=0, max_work=1, nbytes=4.0 * restarts * self.size,
-                     what=f"{restarts:,} restarts of {self}")
+        budget.check(
+            work=0,
+            max_work=1,
+            nbytes=4.0 * restarts * self.size,
+            what=f"{restarts:,} restarts of {self}",
+        )
         scale = SCHEMES[scheme] if scale is None else float(scale)
         spread = []
         for o, i in self.shapes:
-            m = torch.full((o, i + 1), {"xavier": (6.0 / (i + o)) ** 0.5,
-                                        "he": (2.0 / i) ** 0.5}.get(scheme, 1.0),
-                           dtype=torch.float64)
+            m = torch.full(
+                (o, i + 1),
+                {"xavier": (6.0 / (i + o)) ** 0.5, "he": (2.0 / i) ** 0.5}.get(scheme, 1.0),
+                dtype=torch.float64,
+            )
             m[:, -1] = 0.0 if scheme in ("xavier", "he") else 1.0
             spread.append(m.flatten())
         spread = torch.cat(spread)
@@ -136,8 +152,9 @@ class MLP:
             return F.binary_cross_entropy_with_logits(z, y, reduction="none").mean(-1)
         return (torch.sigmoid(z) - y).square().mean(-1)
 
-    def loss_and_grad(self, W: torch.Tensor, X: torch.Tensor, y: torch.Tensor
-                      ) -> tuple[torch.Tensor, torch.Tensor]:
+    def loss_and_grad(
+        self, W: torch.Tensor, X: torch.Tensor, y: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """[B] losses and their [B, P] gradients, with backpropagation written out by hand.
 
         The training engine's fast path (autograd's graph costs more than the arithmetic here).
@@ -158,11 +175,12 @@ class MLP:
         W = W.detach()
         for s in range(0, B, chunk):
             e = min(B, s + chunk)
-            self._chunk(W[s:e], X1[:e - s], y, [b[:e - s] for b in bufs], Z[s:e], G[s:e])
+            self._chunk(W[s:e], X1[: e - s], y, [b[: e - s] for b in bufs], Z[s:e], G[s:e])
         G.mul_(1.0 / n)
         if self.loss_name == "bce":
-            return F.binary_cross_entropy_with_logits(Z, y.expand_as(Z), reduction="none"
-                                                      ).mean(-1), G
+            return F.binary_cross_entropy_with_logits(Z, y.expand_as(Z), reduction="none").mean(
+                -1
+            ), G
         return (torch.sigmoid(Z) - y).square().mean(-1), G
 
     def _chunk(self, W, X1, y, bufs, Z, G) -> None:
@@ -203,7 +221,7 @@ class MLP:
 
 
 #: Restarts per chunk in `loss_and_grad`: about this many bytes per activation tensor.
-CHUNK_BYTES = 2 ** 19
+CHUNK_BYTES = 2**19
 _ACT_OUT = {  # act(z) written into `out`
     "tanh": lambda z, out: torch.tanh(z, out=out),
     "sigmoid": lambda z, out: torch.sigmoid(z, out=out),
@@ -240,22 +258,33 @@ class Fit:
     `stopped_at` on, and its loss curve holds its last finite value.
     """
 
-    weights: torch.Tensor          # [R, P]
-    loss: torch.Tensor             # [steps + 1, R]
-    grad_norm: torch.Tensor        # [steps + 1, R]
-    diverged: torch.Tensor         # [R] bool
-    path: torch.Tensor | None      # [T, R, P]: every record_every-th step and the last one
-    stopped_at: torch.Tensor       # [R] step at which a restart was frozen (−1: never)
+    weights: torch.Tensor  # [R, P]
+    loss: torch.Tensor  # [steps + 1, R]
+    grad_norm: torch.Tensor  # [steps + 1, R]
+    diverged: torch.Tensor  # [R] bool
+    path: torch.Tensor | None  # [T, R, P]: every record_every-th step and the last one
+    stopped_at: torch.Tensor  # [R] step at which a restart was frozen (−1: never)
 
 
 #: Weights beyond this size count as diverged, before they overflow.
 WEIGHT_BOX = 1e6
 
 
-def train(net: MLP, X: torch.Tensor, y: torch.Tensor, W0: torch.Tensor, optimizer: str = "adam",
-          lr: float | Sequence[float] = 0.01, steps: int = 1000, seed: int = 0,
-          batch_size: int | None = None, record_every: int | None = None,
-          progress: Callable[[float], None] | None = None, noise: float = 0.0, **hyper) -> Fit:
+def train(
+    net: MLP,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    W0: torch.Tensor,
+    optimizer: str = "adam",
+    lr: float | Sequence[float] = 0.01,
+    steps: int = 1000,
+    seed: int = 0,
+    batch_size: int | None = None,
+    record_every: int | None = None,
+    progress: Callable[[float], None] | None = None,
+    noise: float = 0.0,
+    **hyper,
+) -> Fit:
     """Train the R networks whose initial weights are the rows of W0 [R, P], all at once.
 
     The optimiser minimises the *sum* of the R losses on one stacked tensor, so each restart gets
@@ -271,7 +300,8 @@ def train(net: MLP, X: torch.Tensor, y: torch.Tensor, W0: torch.Tensor, optimize
         raise ValueError(
             f"{info.label} needs every restart's full Hessian, which is only affordable for "
             f"networks of at most {MAX_SECOND_ORDER} weights; {net} has {net.size}. "
-            f"Choose a smaller network or a first-order optimiser.")
+            f"Choose a smaller network or a first-order optimiser."
+        )
     R, P, n, steps = W0.shape[0], net.size, X.shape[0], int(steps)
     if steps < 0:
         raise ValueError(f"steps must be 0 or more, got {steps}")
@@ -279,20 +309,27 @@ def train(net: MLP, X: torch.Tensor, y: torch.Tensor, W0: torch.Tensor, optimize
     if not 1 <= batch <= n:
         raise ValueError(f"batch size must be between 1 and the {n} points, got {batch_size}")
     record = _record_steps(steps, record_every)
-    budget.check(work=R * steps * P * n * (P if info.second_order else 1),
-                 max_work=MAX_TRAIN_WORK, what=f"Training {R:,} restarts of {net} for {steps:,} "
-                 f"steps on {n} points", hint="Use fewer restarts or steps, or a smaller network.",
-                 nbytes=W0.element_size() * (len(record) * R * P + 2 * (steps + 1) * R))
+    budget.check(
+        work=R * steps * P * n * (P if info.second_order else 1),
+        max_work=MAX_TRAIN_WORK,
+        what=f"Training {R:,} restarts of {net} for {steps:,} steps on {n} points",
+        hint="Use fewer restarts or steps, or a smaller network.",
+        nbytes=W0.element_size() * (len(record) * R * P + 2 * (steps + 1) * R),
+    )
 
     X, y = X.to(W0.dtype), y.to(W0.dtype)
-    stepper = optimizers.Stepper(W0, optimizer, lr, torch.Generator().manual_seed(int(seed)),
-                                 **hyper)
+    stepper = optimizers.Stepper(
+        W0, optimizer, lr, torch.Generator().manual_seed(int(seed)), **hyper
+    )
     batches = torch.Generator().manual_seed(int(seed) + 1)
     # torch.optim steps take the hand-written gradient; second-order and perturbed steps
     # differentiate net.loss itself (twice, for a Hessian), which the hand gradient cannot give.
     by_hand = not (info.second_order or optimizer == "perturbed_gd")
-    row_loss = (lambda V, Xb, yb: _HandGrad.apply(V, net, Xb, yb)) if by_hand else \
-        (lambda V, Xb, yb: net.loss(V, Xb, yb))
+    row_loss = (
+        (lambda V, Xb, yb: _HandGrad.apply(V, net, Xb, yb))
+        if by_hand
+        else (lambda V, Xb, yb: net.loss(V, Xb, yb))
+    )
     loss = torch.empty((steps + 1, R), dtype=W0.dtype)
     gnorm = torch.empty((steps + 1, R), dtype=W0.dtype)
     stopped = torch.full((R,), -1, dtype=torch.long)
@@ -325,8 +362,14 @@ def train(net: MLP, X: torch.Tensor, y: torch.Tensor, W0: torch.Tensor, optimize
             W = stepper.x
             if progress is not None and ((t + 1) % every == 0 or t + 1 == steps):
                 progress((t + 1) / steps)
-    return Fit(weights=good, loss=loss, grad_norm=gnorm, diverged=stopped >= 0,
-               path=torch.stack(path) if record_every else None, stopped_at=stopped)
+    return Fit(
+        weights=good,
+        loss=loss,
+        grad_norm=gnorm,
+        diverged=stopped >= 0,
+        path=torch.stack(path) if record_every else None,
+        stopped_at=stopped,
+    )
 
 
 class _HandGrad(torch.autograd.Function):
@@ -353,11 +396,14 @@ def hessian(net: MLP, w: torch.Tensor, X: torch.Tensor, y: torch.Tensor) -> torc
     weights.
     """
     if w.shape != (net.size,):
-        raise ValueError(f"w must be one vector of {net.size} weights for {net}, "
-                         f"got {list(w.shape)}")
+        raise ValueError(
+            f"w must be one vector of {net.size} weights for {net}, got {list(w.shape)}"
+        )
     if net.size > MAX_HESSIAN:
-        raise ValueError(f"{net} has {net.size:,} weights; its Hessian is only computed here for "
-                         f"networks of at most {MAX_HESSIAN:,} weights (about a second).")
+        raise ValueError(
+            f"{net} has {net.size:,} weights; its Hessian is only computed here for "
+            f"networks of at most {MAX_HESSIAN:,} weights (about a second)."
+        )
     return curvature.hessian(lambda V: net.loss(V, X, y), w.unsqueeze(0))[0]
 
 

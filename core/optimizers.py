@@ -5,10 +5,11 @@ parameter whose loss is the *sum* over rows is exactly N independent runs. Newto
 Newton and perturbed gradient descent are not in torch; they are written here, batched over rows
 (every row's gradient and Hessian from backward passes over the summed loss).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import torch
 
@@ -38,8 +39,10 @@ _INFO = {
     "newton": Info("Newton", 1.0, {"damping": 1e-4}, second_order=True),
     "saddle_free_newton": Info("Saddle-free Newton", 1.0, {"damping": 1e-2}, second_order=True),
     "perturbed_gd": Info(
-        "Perturbed gradient descent", 0.01,
-        {"radius": 0.1, "g_thres": 1e-3, "t_thres": 20}, stochastic=True,
+        "Perturbed gradient descent",
+        0.01,
+        {"radius": 0.1, "g_thres": 1e-3, "t_thres": 20},
+        stochastic=True,
     ),
 }
 
@@ -61,8 +64,9 @@ def _torch_optimizer(name: str, groups: list[dict], hyper: dict) -> torch.optim.
     if name == "sgd":
         return torch.optim.SGD(groups, fused=True)
     if name in ("momentum", "nesterov"):
-        return torch.optim.SGD(groups, momentum=h["momentum"], nesterov=name == "nesterov",
-                               fused=True)
+        return torch.optim.SGD(
+            groups, momentum=h["momentum"], nesterov=name == "nesterov", fused=True
+        )
     if name == "adagrad":
         return torch.optim.Adagrad(groups, fused=True)
     if name == "rmsprop":
@@ -85,9 +89,14 @@ class Stepper:
     `fn` is passed to each step (not stored) so that callers can change it, e.g. a new minibatch.
     """
 
-    def __init__(self, x0: torch.Tensor, optimizer: str = "sgd",
-                 lr: float | Sequence[float] = 0.01,
-                 generator: torch.Generator | None = None, **hyper):
+    def __init__(
+        self,
+        x0: torch.Tensor,
+        optimizer: str = "sgd",
+        lr: float | Sequence[float] = 0.01,
+        generator: torch.Generator | None = None,
+        **hyper,
+    ):
         self.name = optimizer
         self.info = info(optimizer)
         unknown = set(hyper) - set(self.info.hyper)
@@ -104,7 +113,7 @@ class Stepper:
         if self.info.second_order or optimizer == "perturbed_gd":
             self._x = x0.clone()
             self._lr = torch.tensor(lrs, dtype=x0.dtype).unsqueeze(-1)
-            self._last_kick = torch.full((n,), -10**9)
+            self._last_kick = torch.full((n,), -(10**9))
             return
         # One parameter group per distinct learning rate; rows are put back in order by `_order`.
         values = sorted(set(lrs))
@@ -140,8 +149,9 @@ class Stepper:
         if hasattr(self, "_x"):
             self._hold = [(self._frozen.unsqueeze(-1), self._held)]
         else:
-            self._hold = [(self._frozen[rows].unsqueeze(-1), self._held[rows])
-                          for rows in self._index]
+            self._hold = [
+                (self._frozen[rows].unsqueeze(-1), self._held[rows]) for rows in self._index
+            ]
         self._restore_frozen()
 
     def _restore_frozen(self) -> None:
@@ -176,8 +186,11 @@ class Stepper:
         self._opt.zero_grad(set_to_none=True)
         loss = fn(self._current())
         loss.sum().backward()
-        g = self._params[0].grad if len(self._params) == 1 else \
-            torch.cat([p.grad for p in self._params])[self._order]
+        g = (
+            self._params[0].grad
+            if len(self._params) == 1
+            else torch.cat([p.grad for p in self._params])[self._order]
+        )
         g = g.detach().clone()
         if noise_std:
             z = self._noise(noise_std, g)
@@ -195,8 +208,12 @@ class Stepper:
         if noise_std:
             g = g + self._noise(noise_std, g)
         if self.info.second_order:
-            step = _newton_direction(curvature.hessian(fn, x), g, self.hyper["damping"],
-                                     saddle_free=self.name == "saddle_free_newton")
+            step = _newton_direction(
+                curvature.hessian(fn, x),
+                g,
+                self.hyper["damping"],
+                saddle_free=self.name == "saddle_free_newton",
+            )
             self._x = x - self._lr * step
         else:
             self._x = x - self._lr * g + self._kick(row_norm(exact))
@@ -223,8 +240,9 @@ def row_norm(g: torch.Tensor) -> torch.Tensor:
     return g.detach().square().sum(-1).sqrt()
 
 
-def _newton_direction(H: torch.Tensor, g: torch.Tensor, damping: float,
-                      saddle_free: bool) -> torch.Tensor:
+def _newton_direction(
+    H: torch.Tensor, g: torch.Tensor, damping: float, saddle_free: bool
+) -> torch.Tensor:
     """H⁻¹g, or |H|⁻¹g for saddle-free Newton (Dauphin et al. 2014), in H's eigenbasis.
 
     Newton keeps each eigenvalue's sign (so it is drawn to saddles) and only keeps |λ| away from 0;

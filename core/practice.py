@@ -7,10 +7,11 @@ Settings that share a network, an optimiser and a batch size train together as O
 of initialisations are each one tensor program. Restart i of every setting starts from the draws of
 (seed, i) and sees the same minibatches, so settings differ only in the choice being compared.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -49,8 +50,12 @@ WIDTHS = (2, 8, 32)
 DEPTHS = (1, 2, 6)
 BATCHES = (8, 32, None)  # None: every point, every step
 #: The recipe's ingredients, each switched on over the hard setting.
-INGREDIENTS = {"he": "He initialisation", "relu": "ReLU units", "adam": "Adam",
-               "skip": "skip connections"}
+INGREDIENTS = {
+    "he": "He initialisation",
+    "relu": "ReLU units",
+    "adam": "Adam",
+    "skip": "skip connections",
+}
 
 
 @dataclass(frozen=True)
@@ -62,20 +67,22 @@ class Setting:
     width: int = 16
     activation: str = "tanh"
     skip: bool = False
-    init: str = "xavier"           # a key of INITS
-    scale: float | None = None     # None: the init's own scale
+    init: str = "xavier"  # a key of INITS
+    scale: float | None = None  # None: the init's own scale
     optimizer: str = "momentum"
     lr: float = 0.05
     batch_size: int | None = None  # None: every point, every step
 
     def net(self) -> networks.MLP:
-        return networks.MLP((int(self.width),) * int(self.depth), self.activation,
-                            skip=bool(self.skip))
+        return networks.MLP(
+            (int(self.width),) * int(self.depth), self.activation, skip=bool(self.skip)
+        )
 
     def init_weights(self, restarts: int, seed: int) -> torch.Tensor:
         if self.init not in INITS:
-            raise ValueError(f"unknown initialisation '{self.init}'; choose one of "
-                             f"{', '.join(INITS)}")
+            raise ValueError(
+                f"unknown initialisation '{self.init}'; choose one of {', '.join(INITS)}"
+            )
         _, scheme, scale = INITS[self.init]
         return self.net().init(restarts, seed, scheme, scale if self.scale is None else self.scale)
 
@@ -95,9 +102,9 @@ class Runs:
     more than RISE times above where it started: they are counted, not summarised as numbers.
     """
 
-    loss: np.ndarray           # [steps + 1, R]
+    loss: np.ndarray  # [steps + 1, R]
     overflowed_at: np.ndarray  # [R]
-    diverged: np.ndarray       # [R] bool
+    diverged: np.ndarray  # [R] bool
 
     @property
     def start(self) -> np.ndarray:
@@ -112,7 +119,7 @@ def _runs(fit: networks.Fit) -> Runs:
     loss = fit.loss.detach().double().numpy().copy()
     stopped = fit.stopped_at.numpy().copy()
     for i in np.flatnonzero(stopped >= 0):
-        loss[stopped[i]:, i] = np.nan
+        loss[stopped[i] :, i] = np.nan
     final = loss[-1]
     rose = np.isfinite(final) & (final > RISE * loss[0])
     return Runs(loss, stopped, (stopped >= 0) | rose | ~np.isfinite(final))
@@ -128,9 +135,14 @@ def work(settings: Sequence[Setting], restarts: int, steps: int) -> float:
     return float(sum(restarts * steps * s.net().size * POINTS for s in settings))
 
 
-def train(settings: Sequence[Setting], restarts: int, steps: int, seed: int = 0,
-          progress: Callable[[float], None] | None = None,
-          dtype: torch.dtype = torch.float32) -> list[Runs]:
+def train(
+    settings: Sequence[Setting],
+    restarts: int,
+    steps: int,
+    seed: int = 0,
+    progress: Callable[[float], None] | None = None,
+    dtype: torch.dtype = torch.float32,
+) -> list[Runs]:
     """Train `restarts` restarts of every setting; one batched `networks.train` per group of
     settings that differ only in initialisation and learning rate. Returns Runs in order.
     `dtype`: float64 for exact comparisons in tests, float32 (the default) for pages."""
@@ -139,9 +151,12 @@ def train(settings: Sequence[Setting], restarts: int, steps: int, seed: int = 0,
     if restarts < 1 or steps < 1:
         raise ValueError(f"need at least one restart and one step, got {restarts} and {steps}")
     total = work(settings, restarts, steps)
-    budget.check(work=total, max_work=MAX_WORK,
-                 what=f"Training {len(settings) * restarts:,} networks for {steps:,} steps",
-                 hint="Use fewer restarts, steps or learning rates, or a smaller network.")
+    budget.check(
+        work=total,
+        max_work=MAX_WORK,
+        what=f"Training {len(settings) * restarts:,} networks for {steps:,} steps",
+        hint="Use fewer restarts, steps or learning rates, or a smaller network.",
+    )
     groups: dict[tuple, list[int]] = {}
     for i, s in enumerate(settings):
         groups.setdefault(_shared(s), []).append(i)
@@ -158,8 +173,18 @@ def train(settings: Sequence[Setting], restarts: int, steps: int, seed: int = 0,
             if progress is not None:
                 progress(min(1.0, at + share * f))
 
-        fit = networks.train(first.net(), X, y, W0, first.optimizer, lrs, steps, seed=seed,
-                             batch_size=first.batch_size, progress=report)
+        fit = networks.train(
+            first.net(),
+            X,
+            y,
+            W0,
+            first.optimizer,
+            lrs,
+            steps,
+            seed=seed,
+            batch_size=first.batch_size,
+            progress=report,
+        )
         whole = _runs(fit)
         for k, i in enumerate(members):
             cols = slice(k * restarts, (k + 1) * restarts)
@@ -169,6 +194,7 @@ def train(settings: Sequence[Setting], restarts: int, steps: int, seed: int = 0,
 
 
 # -- the learning-rate sweep -------------------------------------------------------------------
+
 
 def lr_grid(lo: float, hi: float, count: int) -> list[float]:
     """`count` log-spaced learning rates from lo to hi, to 3 significant digits."""
@@ -181,13 +207,20 @@ def lr_grid(lo: float, hi: float, count: int) -> list[float]:
     return sorted({float(f"{v:.3g}") for v in values})
 
 
-def sweep(setting: Setting, lrs: Sequence[float], restarts: int, steps: int, seed: int = 0,
-          progress: Callable[[float], None] | None = None,
-          dtype: torch.dtype = torch.float32) -> list[Runs]:
+def sweep(
+    setting: Setting,
+    lrs: Sequence[float],
+    restarts: int,
+    steps: int,
+    seed: int = 0,
+    progress: Callable[[float], None] | None = None,
+    dtype: torch.dtype = torch.float32,
+) -> list[Runs]:
     """The setting at every learning rate: one batched run of len(lrs) × restarts networks,
     every learning rate starting from the same R initial weights."""
-    return train([replace(setting, lr=float(v)) for v in lrs], restarts, steps, seed, progress,
-                 dtype)
+    return train(
+        [replace(setting, lr=float(v)) for v in lrs], restarts, steps, seed, progress, dtype
+    )
 
 
 def _spread(values: np.ndarray) -> tuple[float, float, float]:
@@ -201,10 +234,15 @@ def sweep_table(lrs: Sequence[float], runs: Sequence[Runs]) -> dict[str, np.ndar
     """Columns, one entry per learning rate: median and 10–90% spread of the final loss over the
     restarts that did not diverge (NaN where all did), and how many diverged or overflowed."""
     spread = np.array([_spread(r.final[~r.diverged]) for r in runs]).reshape(-1, 3)
-    return {"lr": np.asarray(lrs, dtype=float), "median": spread[:, 0], "p10": spread[:, 1],
-            "p90": spread[:, 2], "diverged": np.array([int(r.diverged.sum()) for r in runs]),
-            "overflowed": np.array([int((r.overflowed_at >= 0).sum()) for r in runs]),
-            "restarts": np.array([r.diverged.size for r in runs])}
+    return {
+        "lr": np.asarray(lrs, dtype=float),
+        "median": spread[:, 0],
+        "p10": spread[:, 1],
+        "p90": spread[:, 2],
+        "diverged": np.array([int(r.diverged.sum()) for r in runs]),
+        "overflowed": np.array([int((r.overflowed_at >= 0).sum()) for r in runs]),
+        "restarts": np.array([r.diverged.size for r in runs]),
+    }
 
 
 def best_range(table: Mapping[str, np.ndarray], start: float) -> tuple[float, float] | None:
@@ -228,6 +266,7 @@ def best_range(table: Mapping[str, np.ndarray], start: float) -> tuple[float, fl
 
 # -- comparing settings ------------------------------------------------------------------------
 
+
 def steps_to(runs: Runs, target: float) -> np.ndarray:
     """[R] first step at which each restart's loss was at most `target` (−1: never)."""
     hit = runs.loss <= target  # NaN (overflowed) compares False
@@ -238,9 +277,9 @@ def steps_to(runs: Runs, target: float) -> np.ndarray:
 class Outcome:
     """How one setting's restarts did against a target loss."""
 
-    reached: float            # share of restarts that reached the target
-    median_steps: float       # median steps to reach it over those that did (NaN: none)
-    median_final: float       # median final loss over restarts that did not diverge (NaN: none)
+    reached: float  # share of restarts that reached the target
+    median_steps: float  # median steps to reach it over those that did (NaN: none)
+    median_final: float  # median final loss over restarts that did not diverge (NaN: none)
     diverged: int
     restarts: int
 
@@ -249,8 +288,13 @@ def outcome(runs: Runs, target: float) -> Outcome:
     k = steps_to(runs, target)
     done = k[k >= 0]
     med, _, _ = _spread(runs.final[~runs.diverged])
-    return Outcome(float((k >= 0).mean()), float(np.median(done)) if done.size else np.nan,
-                   med, int(runs.diverged.sum()), int(k.size))
+    return Outcome(
+        float((k >= 0).mean()),
+        float(np.median(done)) if done.size else np.nan,
+        med,
+        int(runs.diverged.sum()),
+        int(k.size),
+    )
 
 
 def band(runs: Runs, points: int = 200) -> dict[str, np.ndarray]:
@@ -266,12 +310,22 @@ def band(runs: Runs, points: int = 200) -> dict[str, np.ndarray]:
     if keep.any():  # nanquantile loops over the steps in Python: only where some run has NaN
         quantile = np.nanquantile if np.isnan(rows[keep]).any() else np.quantile
         q[keep] = quantile(rows[keep], [0.1, 0.5, 0.9], axis=1).T
-    return {"step": at[keep], "p10": q[keep, 0], "median": q[keep, 1], "p90": q[keep, 2],
-            "alive": alive[keep]}
+    return {
+        "step": at[keep],
+        "p10": q[keep, 0],
+        "median": q[keep, 1],
+        "p90": q[keep, 2],
+        "alive": alive[keep],
+    }
 
 
-def levels(choice: str, base: Setting, small: float = 0.01, large: float = 3.0,
-           lrs: Mapping[str, float] | None = None) -> dict[str, Setting]:
+def levels(
+    choice: str,
+    base: Setting,
+    small: float = 0.01,
+    large: float = 3.0,
+    lrs: Mapping[str, float] | None = None,
+) -> dict[str, Setting]:
     """The settings that compare one choice against the baseline, by label; the baseline's own
     value is among them (labelled "… (baseline)") and every other field is the baseline's.
     `small`, `large`: the too-small and too-large initial scales; `lrs`: the learning rate of
@@ -322,8 +376,10 @@ def describe(choice: str, s: Setting) -> str:
 
 # -- the recipe and the hard setting ------------------------------------------------------------
 
-def hard(dataset: str = "circles", depth: int = 6, width: int = 16, lr: float = 0.5,
-         scale: float = 0.01) -> Setting:
+
+def hard(
+    dataset: str = "circles", depth: int = 6, width: int = 16, lr: float = 0.5, scale: float = 0.01
+) -> Setting:
     """A deliberately hard setting: a deep sigmoid net, small initial weights, plain SGD."""
     return Setting(dataset, depth, width, "sigmoid", False, "small", scale, "sgd", lr)
 
@@ -332,8 +388,10 @@ def recipe(start: Setting, ingredients: Sequence[str], adam_lr: float = 0.01) ->
     """`start` with the chosen modern defaults switched on (all of INGREDIENTS: the recipe)."""
     unknown = set(ingredients) - set(INGREDIENTS)
     if unknown:
-        raise ValueError(f"unknown ingredient(s) {', '.join(sorted(unknown))}; choose from "
-                         f"{', '.join(INGREDIENTS)}")
+        raise ValueError(
+            f"unknown ingredient(s) {', '.join(sorted(unknown))}; choose from "
+            f"{', '.join(INGREDIENTS)}"
+        )
     s = start
     if "he" in ingredients:
         s = replace(s, init="he", scale=None)

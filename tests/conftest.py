@@ -1,4 +1,5 @@
 """Make the repository root importable (core, ui, lessons) however pytest is started."""
+
 import sys
 from pathlib import Path
 
@@ -15,6 +16,14 @@ def _no_start_up_warm_up(request, monkeypatch):
     CPU): in tests it would compete with the test and outlive it. tests/test_warmup.py calls
     the hooks itself (and opens pages without app.py)."""
     import warmup
+
     if request.module.__name__.endswith("test_warmup"):
         return
     monkeypatch.setattr(warmup, "HOOKS", [])
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/browser is a browser test (`-m "not browser"` skips them)."""
+    for item in items:
+        if "browser" in Path(str(item.fspath)).parent.parts[-1:]:
+            item.add_marker(pytest.mark.browser)

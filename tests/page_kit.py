@@ -1,6 +1,7 @@
 """Shared helpers for the page tests: open a lesson page headless in AppTest through a link (its
 query parameters, as a shared link carries them), rerun it failing with the page's own traceback,
 and read what it shows."""
+
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -23,8 +24,8 @@ def run(at: AppTest) -> AppTest:
 
 
 def open_lesson(name: str, query: dict | None = None, timeout: float = 120) -> AppTest:
-    """lesson_pages/{name}.py opened through a link that carries `query`, run once."""
-    at = AppTest.from_file(str(ROOT / "lesson_pages" / f"{name}.py"), default_timeout=timeout)
+    """pages/{name}.py opened through a link that carries `query`, run once."""
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=timeout)
     at.query_params.update(query or {})
     return run(at)
 
@@ -32,8 +33,9 @@ def open_lesson(name: str, query: dict | None = None, timeout: float = 120) -> A
 def metric(at: AppTest, label: str) -> str:
     """The value of the one metric labelled `label`, or else of the one metric whose label starts
     with it (labels that end in a setting, such as the target loss)."""
-    found = ([m.value for m in at.metric if m.label == label]
-             or [m.value for m in at.metric if m.label.startswith(label)])
+    found = [m.value for m in at.metric if m.label == label] or [
+        m.value for m in at.metric if m.label.startswith(label)
+    ]
     assert len(found) == 1, (label, [m.label for m in at.metric])
     return found[0]
 

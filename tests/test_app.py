@@ -3,6 +3,7 @@
 Pages come from lessons.py, so a new lesson is covered as soon as it is listed there. Each page is
 opened the way a browser opens it: app.py runs (page settings, navigation), then the page.
 """
+
 from pathlib import Path
 
 import pytest

@@ -1,5 +1,6 @@
 """core.basins: the basin map's labels and shares, the restart statistics, "good enough", and the
 network restarts — checked on surfaces whose answers are known."""
+
 import dataclasses
 
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 import torch
 
 from core import BudgetError, basins, descent, surfaces
-from ui import restart_views
+from lessons.restarts import charts as restart_views
 
 DOUBLE_WELL = "(x**2 - 1)**2 + y**2"
 
@@ -18,8 +19,10 @@ def shares(m: basins.BasinMap) -> dict[int, float]:
 
 def test_double_well_minima_are_found_for_a_typed_formula():
     found = basins.known_minima(surfaces.parse(DOUBLE_WELL))
-    assert sorted((round(x, 6), round(y, 6), round(v, 9)) for x, y, v in found) == \
-        [(-1.0, 0.0, 0.0), (1.0, 0.0, 0.0)]
+    assert sorted((round(x, 6), round(y, 6), round(v, 9)) for x, y, v in found) == [
+        (-1.0, 0.0, 0.0),
+        (1.0, 0.0, 0.0),
+    ]
     assert basins.global_ids(found) == (0, 1)
 
 
@@ -57,8 +60,9 @@ def test_six_hump_camel_two_global_basins_match_by_symmetry():
 
 def test_batched_map_equals_one_start_at_a_time():
     s = surfaces.get("himmelblau")
-    m = basins.basin_map(s, n=6, optimizer="adam", lr=0.05, steps=200, samples=0,
-                         dtype=torch.float64)
+    m = basins.basin_map(
+        s, n=6, optimizer="adam", lr=0.05, steps=200, samples=0, dtype=torch.float64
+    )
     xs, ys = basins.cell_centres(s, 6)
     minima = basins.known_minima(s)
     for i, y in enumerate(ys):
@@ -117,8 +121,7 @@ def test_budget_counts_surfaces_built_from_data():
     with pytest.raises(BudgetError):
         basins.basin_map(deep, n=200, optimizer="sgd", lr=0.05, steps=500)
     with pytest.raises(BudgetError):
-        basins.basin_map(surfaces.get("himmelblau"), n=200, optimizer="newton", lr=1.0,
-                         steps=500)
+        basins.basin_map(surfaces.get("himmelblau"), n=200, optimizer="newton", lr=1.0, steps=500)
     with pytest.raises(ValueError):
         basins.basin_map(surfaces.get("himmelblau"), n=201)
     with pytest.raises(ValueError):
@@ -150,8 +153,9 @@ def test_best_after_k_matches_a_loop_over_shuffles():
     g = torch.Generator().manual_seed(3)
     order = torch.argsort(torch.rand((30, 50), generator=g), dim=1).numpy()
     best = np.array([np.minimum.accumulate(losses[o]) for o in order])
-    expected = torch.quantile(torch.tensor(best[:, k - 1]), 0.5, dim=0,
-                              interpolation="nearest").numpy()
+    expected = torch.quantile(
+        torch.tensor(best[:, k - 1]), 0.5, dim=0, interpolation="nearest"
+    ).numpy()
     assert np.array_equal(q[0], expected)
 
 
@@ -159,7 +163,7 @@ def test_success_within_k_follows_independent_tries():
     success = np.zeros(2000, dtype=bool)
     success[::10] = True  # p = 0.1
     k, measured, predicted = basins.success_within_k(success, shuffles=1000, seed=0)
-    assert np.allclose(predicted, 1 - 0.9 ** k)
+    assert np.allclose(predicted, 1 - 0.9**k)
     small = k <= 50
     assert np.abs(measured[small] - predicted[small]).max() < 0.05
     assert measured[-1] == 1.0

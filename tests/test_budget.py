@@ -1,5 +1,6 @@
 """The budget guard: the largest requests the pages allow either pass the guard or are refused with
 a plain BudgetError before any work starts. No test measures time, and nothing huge is run."""
+
 import pytest
 import torch
 
@@ -16,8 +17,10 @@ class _Passed(Exception):
 @pytest.fixture
 def guard_only(monkeypatch):
     """descent.run up to and including its budget check, but no further."""
+
     def stop(*args, **kwargs):
         raise _Passed
+
     monkeypatch.setattr(descent, "Stepper", stop)
 
 
@@ -47,18 +50,22 @@ def test_check_passes_within_limits_and_refuses_beyond_them():
         budget.check(work=1, max_work=10, what="a run", nbytes=budget.MAX_BYTES + 1)
 
 
-@pytest.mark.parametrize("n, steps, optimizer, kw, expected", [
-    # basin map: 200×200 starts, final points only
-    (40_000, 2_000, "newton", dict(record_first=0), "refused"),
-    (40_000, 2_000, "adam", dict(record_first=0), "refused"),
-    (40_000, 500, "adam", dict(record_first=0), "runs"),  # DESIGN: a 500-step basin map fits
-    # many restarts, long runs
-    (5_000, 5_000, "adam", dict(record_first=20, record_every=10), "runs"),
-    (5_000, 5_000, "adam", {}, "refused"),  # every path at every step: too much memory
-    (5_000, 5_000, "saddle_free_newton", dict(record_first=20), "refused"),
-])
+@pytest.mark.parametrize(
+    "n, steps, optimizer, kw, expected",
+    [
+        # basin map: 200×200 starts, final points only
+        (40_000, 2_000, "newton", dict(record_first=0), "refused"),
+        (40_000, 2_000, "adam", dict(record_first=0), "refused"),
+        (40_000, 500, "adam", dict(record_first=0), "runs"),  # DESIGN: a 500-step basin map fits
+        # many restarts, long runs
+        (5_000, 5_000, "adam", dict(record_first=20, record_every=10), "runs"),
+        (5_000, 5_000, "adam", {}, "refused"),  # every path at every step: too much memory
+        (5_000, 5_000, "saddle_free_newton", dict(record_first=20), "refused"),
+    ],
+)
 def test_the_largest_page_requests_pass_or_are_refused_before_running(
-        guard_only, n, steps, optimizer, kw, expected):
+    guard_only, n, steps, optimizer, kw, expected
+):
     assert _verdict(n, steps, optimizer, **kw) == expected
 
 

@@ -1,5 +1,6 @@
 """ui.cached_charts.draw sends exactly what st.altair_chart sends, and builds a chart once per
 distinct input (a rerun with the same data does not call the builder again)."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -44,12 +45,14 @@ def test_draw_sends_what_altair_chart_sends():
     plain_loss, cached_loss, plain_map, cached_map = drawn(at)
     for plain, cached in ((plain_loss, cached_loss), (plain_map, cached_map)):
         assert cached.spec == plain.spec
-        assert [(d.name, d.data.data) for d in cached.datasets] == \
-               [(d.name, d.data.data) for d in plain.datasets]
+        assert [(d.name, d.data.data) for d in cached.datasets] == [
+            (d.name, d.data.data) for d in plain.datasets
+        ]
 
 
 def test_a_chart_is_built_once_per_distinct_input():
     from tests import test_cached_charts as imported  # pytest's copy of this file is another module
+
     CALLS = imported.CALLS
     CALLS.clear()
     cached_charts._spec.clear()
@@ -70,5 +73,6 @@ def test_a_builder_that_reads_outside_its_arguments_is_refused():
 
     def local(df):
         return charts.loss_chart(df)
+
     with pytest.raises(TypeError, match="module-level"):
         cached_charts.draw(None, local, pd.DataFrame({"step": [0], "loss": [np.e]}))

@@ -1,5 +1,6 @@
 """Chart builders: valid Vega-Lite, the right colour scale, blanks for undefined loss, the scrub
 slider and the click selection that pages rely on."""
+
 import json
 import math
 
@@ -34,9 +35,13 @@ def test_every_builder_gives_valid_vega_lite(himmelblau_run):
     df = charts.run_frame(run, labels=["Adam", "Adam 2"])
     _, marker = charts.scrub_marker(df, 40)
     built = [
-        charts.layer(charts.surface_heatmap(xs, ys, z, title=s.label),
-                     charts.minima_layer(s.minima), charts.paths_layer(df), marker,
-                     charts.click_layer(s.bounds, frame=charts.surface_frame(xs, ys, z))),
+        charts.layer(
+            charts.surface_heatmap(xs, ys, z, title=s.label),
+            charts.minima_layer(s.minima),
+            charts.paths_layer(df),
+            marker,
+            charts.click_layer(s.bounds, frame=charts.surface_frame(xs, ys, z)),
+        ),
         charts.loss_chart(df, log_y=True, title="loss"),
         charts.loss_chart(df, y="grad_norm"),
         charts.histogram(df, "loss", color="run", rule=0.0, title="final loss"),
@@ -92,8 +97,9 @@ def test_scrub_slider_moves_markers_without_a_rerun(himmelblau_run):
     spec = charts.layer(charts.paths_layer(df), marker).to_dict()
     p = _params(spec)["t"]
     assert p["bind"]["input"] == "range" and p["bind"]["max"] == 40 and p["value"] == 0
-    filters = [t["filter"] for layer in spec["layer"] for t in layer.get("transform", [])
-               if "filter" in t]
+    filters = [
+        t["filter"] for layer in spec["layer"] for t in layer.get("transform", []) if "filter" in t
+    ]
     assert "(datum.step <= t)" in filters
 
 
@@ -155,8 +161,9 @@ def test_runs_use_the_colour_blind_safe_palette_and_dashes(himmelblau_run):
 def test_layer_lifts_title_and_joins_descriptions():
     s = surfaces.get("bowl")
     xs, ys, z = s.grid(11)
-    spec = charts.layer(charts.surface_heatmap(xs, ys, z, title="Bowl"),
-                        charts.minima_layer(s.minima)).to_dict()
+    spec = charts.layer(
+        charts.surface_heatmap(xs, ys, z, title="Bowl"), charts.minima_layer(s.minima)
+    ).to_dict()
     assert spec["title"] == "Bowl" and "title" not in spec["layer"][0]
     assert "Heatmap" in spec["description"] and "minima" in spec["description"]
     assert spec["autosize"]["type"] == "fit-x"

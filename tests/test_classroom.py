@@ -5,6 +5,7 @@ Pages are found from lessons.py and their scenes and download buttons from what 
 (ui.classroom's keys), so a new lesson is covered as soon as it is listed. The download files are
 the real ones: the callables the page hands to st.download_button, run as a click would run them.
 """
+
 import io
 import json
 import re
@@ -43,19 +44,21 @@ def scene_buttons(at: AppTest) -> list[str]:
     return sorted(found, key=lambda k: int(SCENE.match(k)[2]))
 
 
-def prefix_of(at: AppTest) -> str:
-    """The page's widget-key prefix: the first part most of its keys share (ui.controls)."""
-    parts = Counter(k.split("_", 1)[0] for k in keys(at)
-                    if "_" in k and not k.startswith("_"))
-    return parts.most_common(1)[0][0]
-
-
-def widget_values(at: AppTest, prefix: str) -> dict:
-    return {k: at.session_state[k] for k in keys(at)
-            if k.startswith(prefix + "_") and k in at.session_state}
+def widget_values(at: AppTest) -> dict:
+    """Every control of the page by its URL key (the presentation switch and the hidden
+    prediction left out)."""
+    return {
+        k: at.session_state[k]
+        for k in keys(at)
+        if not k.startswith("_")
+        and k != classroom.PRESENT
+        and not k.endswith("_guess")
+        and k in at.session_state
+    }
 
 
 # -- lesson scenes ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("entry", LESSONS, ids=[p.file for p in LESSONS])
 def test_each_scene_sets_the_controls_renders_and_its_link_replays_it(entry):
@@ -67,21 +70,21 @@ def test_each_scene_sets_the_controls_renders_and_its_link_replays_it(entry):
     scenes = scene_buttons(at)
     if not scenes:
         pytest.skip(f"{entry.file} offers no lesson scenes")
-    prefix = prefix_of(at)
-    defaults = widget_values(at, prefix)
+    defaults = widget_values(at)
     for key in scenes:
         at.button(key=key).click().run()
         ok(at, f"{entry.file} after clicking {at.button(key=key).label!r}")
         assert at.button(key=key).proto.type == "primary", f"{key} is not shown as active"
-        values = widget_values(at, prefix)
+        values = widget_values(at)
         link = dict(at.query_params)
         assert link or values == defaults, f"{key}: the address bar holds no setting to share"
         fresh = open_page(entry, link)
         ok(fresh, f"{entry.file} opened from the link of {key}")
-        assert widget_values(fresh, prefix) == values, f"the link of {key} replays other settings"
+        assert widget_values(fresh) == values, f"the link of {key} replays other settings"
 
 
 # -- export -----------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def downloads(monkeypatch) -> dict:
@@ -107,8 +110,7 @@ def test_export_files_parse_back(entry, downloads):
     ok(at, entry.file)
     buttons = [b.proto for b in at.get("download_button")]
     assert buttons, f"{entry.file} offers no download"
-    prefix = prefix_of(at)
-    controls = {k: v for k, v in widget_values(at, prefix).items() if k != f"{prefix}_guess"}
+    controls = widget_values(at)
     kinds = Counter()
     for proto in buttons:
         assert proto.deferred_file_id in downloads, f"{proto.label}: no file behind the button"
@@ -130,16 +132,27 @@ def test_export_files_parse_back(entry, downloads):
 
 
 def test_export_helpers_round_trip():
-    df = pd.DataFrame({"step": [0, 1, 2], "run": ["Adam", "Adam, lr 0.1", 'say "hi"'],
-                       "loss": [1.5, float("nan"), -2e-9]})
+    df = pd.DataFrame(
+        {
+            "step": [0, 1, 2],
+            "run": ["Adam", "Adam, lr 0.1", 'say "hi"'],
+            "loss": [1.5, float("nan"), -2e-9],
+        }
+    )
     back = pd.read_csv(io.StringIO(classroom.to_csv(df)))
     pd.testing.assert_frame_equal(back, df)
-    settings = {"sd_surface": "saddle", "sd_optimizers": ("sgd", "adam"), "sd_eps": 1e-08,
-                "sd_noisy": False, "sd_seed": 3}
+    settings = {
+        "sd_surface": "saddle",
+        "sd_optimizers": ("sgd", "adam"),
+        "sd_eps": 1e-08,
+        "sd_noisy": False,
+        "sd_seed": 3,
+    }
     assert json.loads(classroom.to_json(settings)) == {**settings, "sd_optimizers": ["sgd", "adam"]}
 
 
 # -- presentation mode ------------------------------------------------------------------------
+
 
 def expanded(at: AppTest) -> int:
     return sum(e.proto.expanded for e in at.expander)
@@ -165,6 +178,7 @@ def test_home_renders_in_presentation_mode():
 
 
 # -- start-up warm-up -------------------------------------------------------------------------
+
 
 def test_warm_up_starts_once_and_survives_a_failing_hook(monkeypatch):
     calls = []

@@ -1,5 +1,6 @@
 """Shared widgets and classroom helpers, driven through Streamlit's AppTest: defaults, links
 (query parameters, including tampered ones), broken formulas, clicks, scenes, predict, export."""
+
 import json
 from io import StringIO
 
@@ -8,7 +9,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui import classroom, controls
-
 
 DEFAULTS = "opt=adam|lr=0.01|hyper={'beta1': 0.9, 'beta2': 0.999}|seed=0|start=0.0,0.0"
 
@@ -27,6 +27,7 @@ def _no_problem(at: AppTest) -> None:
 
 # -- scripts (each runs as a page of its own) --------------------------------------------------
 
+
 def pickers_page():
     import streamlit as st
 
@@ -34,7 +35,7 @@ def pickers_page():
 
     s = controls.surface_picker("t")
     o = controls.optimizer_picker("t", default_lr=s.surface.lr)
-    seed = controls.seed_input("t")
+    seed = controls.seed_input("t_seed")
     x0, y0 = controls.start_inputs("t", s.surface)
     st.markdown(f"surface={s.key}|formula={s.formula}|label={s.surface.label}")
     st.markdown(f"opt={o.name}|lr={o.lr}|hyper={o.hyper_dict()}|seed={seed}|start={x0},{y0}")
@@ -69,8 +70,18 @@ def classroom_page():
     from ui import classroom, controls
 
     present = classroom.page_setup("Title", "The idea.")
-    classroom.scenes("k", {"Rosenbrock, SGD": {"k_surface": "rosenbrock", "k_optimizer": "sgd",
-                                               "k_lr": 0.001, "k_x0": 1.0, "k_y0": -0.5}})
+    classroom.scenes(
+        "k",
+        {
+            "Rosenbrock, SGD": {
+                "k_surface": "rosenbrock",
+                "k_optimizer": "sgd",
+                "k_lr": 0.001,
+                "k_x0": 1.0,
+                "k_y0": -0.5,
+            }
+        },
+    )
     with classroom.controls():
         s = controls.surface_picker("k")
         o = controls.optimizer_picker("k")
@@ -81,8 +92,11 @@ def classroom_page():
         st.markdown("second section")
     revealed = classroom.predict("k", "Which one?", ["A", "B"], "A", "Because A.")
     st.markdown(f"revealed={revealed}")
-    classroom.export("k", {"Paths": pd.DataFrame({"x": [1.0]}), "Loss": pd.DataFrame({"y": [2]})},
-                     classroom.current_settings("k"))
+    classroom.export(
+        "k",
+        {"Paths": pd.DataFrame({"x": [1.0]}), "Loss": pd.DataFrame({"y": [2]})},
+        classroom.current_settings("k"),
+    )
     st.markdown("settings=" + classroom.to_json(classroom.current_settings("k")))
     classroom.references(["Rosenbrock (1960)"])
 
@@ -107,6 +121,7 @@ def snap_page():
 
 # -- tests ------------------------------------------------------------------------------------
 
+
 def test_pickers_defaults():
     at = _app(pickers_page).run()
     _no_problem(at)
@@ -120,21 +135,38 @@ def test_pickers_defaults():
 
 def test_pickers_read_the_link():
     at = _app(pickers_page)
-    at.query_params.update({"t_surface": "Rosenbrock — non-convex", "t_optimizer": "Momentum",
-                            "t_lr": "0.1", "t_momentum": "0.5", "t_seed": "7", "t_x0": "1.5",
-                            "t_y0": "-0.25"})
+    at.query_params.update(
+        {
+            "t_surface": "Rosenbrock — non-convex",
+            "t_optimizer": "Momentum",
+            "t_lr": "0.1",
+            "t_momentum": "0.5",
+            "t_seed": "7",
+            "t_x0": "1.5",
+            "t_y0": "-0.25",
+        }
+    )
     at.run()
     _no_problem(at)
     assert "opt=momentum|lr=0.1|hyper={'momentum': 0.5}|seed=7|start=1.5,-0.25" in _shown(at)
     assert at.selectbox(key="t_surface").value == "rosenbrock"
 
 
-@pytest.mark.parametrize("params", [
-    {"t_surface": "no_such_surface", "t_optimizer": "lbfgs", "t_lr": "0.123", "t_seed": "abc",
-     "t_x0": "1e9", "t_y0": "nan"},
-    {"t_surface": "", "t_lr": "-1", "t_seed": "99999", "t_x0": "x", "t_beta1": "2"},
-    {"t_surface": "custom", "t_formula": "__import__('os')", "t_lr": ["0.1", "1"]},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {
+            "t_surface": "no_such_surface",
+            "t_optimizer": "lbfgs",
+            "t_lr": "0.123",
+            "t_seed": "abc",
+            "t_x0": "1e9",
+            "t_y0": "nan",
+        },
+        {"t_surface": "", "t_lr": "-1", "t_seed": "99999", "t_x0": "x", "t_beta1": "2"},
+        {"t_surface": "custom", "t_formula": "__import__('os')", "t_lr": ["0.1", "1"]},
+    ],
+)
 def test_tampered_links_fall_back_to_defaults(params):
     at = _app(pickers_page)
     at.query_params.update(params)
@@ -183,8 +215,9 @@ def rate_page():
 
     from ui import controls
 
-    o = controls.optimizer_picker("r", default="newton",
-                                  default_lr=lambda n: 1.0 if n == "newton" else 0.02)
+    o = controls.optimizer_picker(
+        "r", default="newton", default_lr=lambda n: 1.0 if n == "newton" else 0.02
+    )
     st.markdown(f"{o.label}")
 
 
@@ -198,12 +231,14 @@ def test_default_rate_may_depend_on_the_optimiser():
 def test_optimizers_picker_gives_each_its_own_rate():
     at = _app(many_page).run()
     _no_problem(at)
-    assert _shown(at)[-1] == ("sgd:0.02:{};momentum:0.02:{'momentum': 0.9};"
-                              "adam:0.02:{'beta1': 0.9, 'beta2': 0.999}")
+    assert _shown(at)[-1] == (
+        "sgd:0.02:{};momentum:0.02:{'momentum': 0.9};adam:0.02:{'beta1': 0.9, 'beta2': 0.999}"
+    )
     at.select_slider(key="m_adam_lr").set_value(0.1).run()
     at.number_input(key="m_momentum_momentum").set_value(0.5).run()
-    assert _shown(at)[-1] == ("sgd:0.02:{};momentum:0.02:{'momentum': 0.5};"
-                              "adam:0.1:{'beta1': 0.9, 'beta2': 0.999}")
+    assert _shown(at)[-1] == (
+        "sgd:0.02:{};momentum:0.02:{'momentum': 0.5};adam:0.1:{'beta1': 0.9, 'beta2': 0.999}"
+    )
     at.multiselect(key="m_optimizers").set_value([]).run()
     _no_problem(at)
 
@@ -222,8 +257,13 @@ def test_a_click_moves_the_start_point_once():
 
 def test_clicked_point_reads_streamlit_selection():
     assert controls.clicked_point({"selection": {"start": [{"x": 1, "y": 2.5}]}}) == (1.0, 2.5)
-    for empty in ({"selection": {"start": {}}}, {"selection": {"start": []}}, {}, None,
-                  {"selection": {"start": [{"x": "nan", "y": 1}]}}):
+    for empty in (
+        {"selection": {"start": {}}},
+        {"selection": {"start": []}},
+        {},
+        None,
+        {"selection": {"start": [{"x": "nan", "y": 1}]}},
+    ):
         assert controls.clicked_point(empty) is None
 
 
@@ -245,8 +285,21 @@ def test_log_slider_snaps_values_off_its_grid():
     _no_problem(at)
     assert "lr=0.01" in _shown(at)
     assert controls.log_values(1e-3, 1.0, 4, default=0.05) == [
-        0.001, 0.00178, 0.00316, 0.00562, 0.01, 0.0178, 0.0316, 0.05, 0.0562, 0.1, 0.178, 0.316,
-        0.562, 1.0]
+        0.001,
+        0.00178,
+        0.00316,
+        0.00562,
+        0.01,
+        0.0178,
+        0.0316,
+        0.05,
+        0.0562,
+        0.1,
+        0.178,
+        0.316,
+        0.562,
+        1.0,
+    ]
 
 
 def test_presentation_mode_folds_settings_and_shows_one_section():

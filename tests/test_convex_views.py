@@ -1,11 +1,12 @@
 """The convex lesson's own chart builders: exact curvature-map rectangles, the chord picture, the
 3-D surface and the Play animation (frames, positions, stopped runs)."""
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from lessons.convex import charts as views
 from ui import charts
-from ui import convex_views as views
 
 KINDS = ("bowl-shaped", "saddle-shaped", "dome-shaped", "flat in some direction")
 
@@ -108,12 +109,15 @@ def test_positions_are_the_last_recorded_point_at_or_before_each_step():
 def test_play_figure_animates_only_the_markers_and_a_stopped_run_stays_put():
     xs = ys = np.linspace(-3, 3, 7)
     z = np.add.outer(ys**2, xs**2)
-    long = pd.DataFrame({"run": "long", "step": np.arange(0, 101), "x": np.linspace(2, 0, 101),
-                         "y": np.zeros(101)})
-    short = pd.DataFrame({"run": "diverged", "step": [0, 1, 2, 3], "x": [1.0, -2, 4, -8],
-                          "y": [1.0, 1, 1, 1]})
-    fig = views.play_figure(xs, ys, z, pd.concat([long, short]), [(0, 0, 0)], log=False,
-                            n_frames=20)
+    long = pd.DataFrame(
+        {"run": "long", "step": np.arange(0, 101), "x": np.linspace(2, 0, 101), "y": np.zeros(101)}
+    )
+    short = pd.DataFrame(
+        {"run": "diverged", "step": [0, 1, 2, 3], "x": [1.0, -2, 4, -8], "y": [1.0, 1, 1, 1]}
+    )
+    fig = views.play_figure(
+        xs, ys, z, pd.concat([long, short]), [(0, 0, 0)], log=False, n_frames=20
+    )
     buttons = fig.layout.updatemenus[0].buttons
     assert [b.method for b in buttons] == ["animate", "animate"]
     assert len(fig.frames) == 20 and fig.frames[-1].name == "100"

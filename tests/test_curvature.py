@@ -1,5 +1,6 @@
 """Curvature: exact Hessians of quadratics, eigenvalue signs with a tolerance, the census of
 critical points and the chord test for convexity."""
+
 import numpy as np
 import pytest
 import torch
@@ -47,14 +48,17 @@ def test_eigenvalues_ascending_and_match_numpy():
     assert lam.tolist() == pytest.approx(sorted(np.linalg.eigvalsh([[3.0, -0.7], [-0.7, -4.0]])))
 
 
-@pytest.mark.parametrize("eigs, share, kind", [
-    ([1.0, 2.0], 0.0, "bowl-shaped"),
-    ([-1e-12, 1.0], 0.0, "flat in some direction"),  # rounding, not a downhill direction
-    ([-1e-3, 1.0], 0.5, "saddle-shaped"),
-    ([-2.0, 1.0], 0.5, "saddle-shaped"),
-    ([-2.0, -1.0], 1.0, "dome-shaped"),
-    ([0.0, 0.0], 0.0, "flat in some direction"),
-])
+@pytest.mark.parametrize(
+    "eigs, share, kind",
+    [
+        ([1.0, 2.0], 0.0, "bowl-shaped"),
+        ([-1e-12, 1.0], 0.0, "flat in some direction"),  # rounding, not a downhill direction
+        ([-1e-3, 1.0], 0.5, "saddle-shaped"),
+        ([-2.0, 1.0], 0.5, "saddle-shaped"),
+        ([-2.0, -1.0], 1.0, "dome-shaped"),
+        ([0.0, 0.0], 0.0, "flat in some direction"),
+    ],
+)
 def test_index_and_kind_use_a_tolerance_relative_to_the_largest_eigenvalue(eigs, share, kind):
     e = torch.tensor([eigs], dtype=torch.float64)
     assert float(curvature.index(e)) == share
@@ -65,8 +69,11 @@ def test_index_and_kind_use_a_tolerance_relative_to_the_largest_eigenvalue(eigs,
 def test_a_convex_surface_is_bowl_shaped_everywhere_on_a_200x200_grid(key):
     s = surfaces.get(key)
     (x0, x1), (y0, y1) = s.bounds
-    gy, gx = torch.meshgrid(torch.linspace(y0, y1, 200, dtype=torch.float64),
-                            torch.linspace(x0, x1, 200, dtype=torch.float64), indexing="ij")
+    gy, gx = torch.meshgrid(
+        torch.linspace(y0, y1, 200, dtype=torch.float64),
+        torch.linspace(x0, x1, 200, dtype=torch.float64),
+        indexing="ij",
+    )
     eigs = curvature.eigenvalues(s, torch.stack([gx, gy], -1))
     assert eigs.shape == (200, 200, 2)
     assert (curvature.index(eigs) == 0).all()

@@ -1,5 +1,6 @@
 """data.make: the five toy datasets have the documented shapes, labels, balance and geometry,
 and the same arguments give the same points."""
+
 import pytest
 import torch
 
@@ -62,12 +63,15 @@ def test_noise_moves_points():
     assert (X1 - X0).std() > 0.2
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"name": "nope"}, "unknown dataset"),
-    ({"name": "xor", "n": 0}, "between 1 and"),
-    ({"name": "xor", "n": data.MAX_POINTS + 1}, "between 1 and"),
-    ({"name": "xor", "noise": -0.1}, "noise"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"name": "nope"}, "unknown dataset"),
+        ({"name": "xor", "n": 0}, "between 1 and"),
+        ({"name": "xor", "n": data.MAX_POINTS + 1}, "between 1 and"),
+        ({"name": "xor", "noise": -0.1}, "noise"),
+    ],
+)
 def test_bad_requests_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         data.make(**kwargs)

@@ -1,5 +1,6 @@
 """descent.run: N restarts in one tensor are exactly N separate runs; runs that blow up or leave
 are frozen and flagged; records, dtypes, noise and progress behave as documented."""
+
 import pytest
 import torch
 
@@ -9,8 +10,10 @@ DETERMINISTIC = [k for k, v in optimizers.names().items() if not v.stochastic]
 HIMMELBLAU = surfaces.get("himmelblau")
 BOWL = surfaces.get("bowl")
 SADDLE = surfaces.get("saddle")
-STARTS = torch.tensor([[0.0, 0.0], [-1.0, 3.5], [-2.0, -2.5], [3.5, -1.0], [1.2, -0.4],
-                       [-0.3, 1.1]], dtype=torch.float64)
+STARTS = torch.tensor(
+    [[0.0, 0.0], [-1.0, 3.5], [-2.0, -2.5], [3.5, -1.0], [1.2, -0.4], [-0.3, 1.1]],
+    dtype=torch.float64,
+)
 
 
 def _lr(name: str) -> float:
@@ -20,8 +23,12 @@ def _lr(name: str) -> float:
 
 
 def _same(batched: descent.Run, i: int, alone: descent.Run) -> None:
-    pairs = [(batched.path[:, i], alone.path[:, 0]), (batched.loss[:, i], alone.loss[:, 0]),
-             (batched.final[i], alone.final[0]), (batched.final_loss[i], alone.final_loss[0])]
+    pairs = [
+        (batched.path[:, i], alone.path[:, 0]),
+        (batched.loss[:, i], alone.loss[:, 0]),
+        (batched.final[i], alone.final[0]),
+        (batched.final_loss[i], alone.final_loss[0]),
+    ]
     for got, want in pairs:
         assert torch.allclose(got, want, rtol=0, atol=1e-8)
     assert batched.stopped_at[i] == alone.stopped_at[0]
@@ -29,14 +36,29 @@ def _same(batched: descent.Run, i: int, alone: descent.Run) -> None:
 
 def _row(run: descent.Run, i: int) -> descent.Run:
     """Restart i of a run, as if it had been run alone."""
-    return descent.Run(run.path[:, i:i + 1], run.loss[:, i:i + 1], run.grad_norm[:, i:i + 1],
-                       run.steps, run.final[i:i + 1], run.final_loss[i:i + 1],
-                       run.diverged[i:i + 1], run.stopped_at[i:i + 1])
+    return descent.Run(
+        run.path[:, i : i + 1],
+        run.loss[:, i : i + 1],
+        run.grad_norm[:, i : i + 1],
+        run.steps,
+        run.final[i : i + 1],
+        run.final_loss[i : i + 1],
+        run.diverged[i : i + 1],
+        run.stopped_at[i : i + 1],
+    )
 
 
 def test_deterministic_list_is_the_design_list():
-    assert DETERMINISTIC == ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton",
-                             "saddle_free_newton"]
+    assert DETERMINISTIC == [
+        "sgd",
+        "momentum",
+        "nesterov",
+        "adagrad",
+        "rmsprop",
+        "adam",
+        "newton",
+        "saddle_free_newton",
+    ]
 
 
 @pytest.mark.parametrize("name", DETERMINISTIC)
@@ -47,7 +69,7 @@ def test_batched_equals_one_at_a_time(name):
     moved = (batched.final - STARTS).norm(dim=-1)
     assert (moved > 0.5).all()  # every restart really moves
     for i in range(len(STARTS)):
-        _same(batched, i, descent.run(HIMMELBLAU, STARTS[i:i + 1], name, lr=lr, steps=100))
+        _same(batched, i, descent.run(HIMMELBLAU, STARTS[i : i + 1], name, lr=lr, steps=100))
 
 
 @pytest.mark.parametrize("name", DETERMINISTIC)
@@ -153,12 +175,15 @@ def test_runs_that_fall_off_a_surface_without_a_floor_leave_the_box_and_are_flag
         assert (f[:, 1].abs() > 0.5 * y1).all()  # it left along the downhill direction
 
 
-@pytest.mark.parametrize("steps, every, first, records", [
-    (10, 1, None, 11), (10, 3, 2, 5), (9, 3, 0, 4), (0, 1, None, 1), (7, 10, 4, 2)])
+@pytest.mark.parametrize(
+    "steps, every, first, records",
+    [(10, 1, None, 11), (10, 3, 2, 5), (9, 3, 0, 4), (0, 1, None, 1), (7, 10, 4, 2)],
+)
 def test_record_every_and_record_first_shapes(steps, every, first, records):
     starts = STARTS[:4]
-    run = descent.run(HIMMELBLAU, starts, "adam", lr=0.05, steps=steps, record_every=every,
-                      record_first=first)
+    run = descent.run(
+        HIMMELBLAU, starts, "adam", lr=0.05, steps=steps, record_every=every, record_first=first
+    )
     m = 4 if first is None else min(first, 4)
     assert run.path.shape == (records, m, 2)
     assert run.loss.shape == run.grad_norm.shape == (records, m)

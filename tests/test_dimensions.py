@@ -1,4 +1,5 @@
 """core.dimensions: exact values where they are known, batched == one at a time, the budget."""
+
 import math
 
 import numpy as np
@@ -16,6 +17,7 @@ def sigma(p: float, n: int) -> float:
 
 
 # -- distances -------------------------------------------------------------------------------------
+
 
 def test_distances_concentrate_like_one_over_root_d():
     r = dm.distances([1, 10, 100, 1000], points=150, seed=0)
@@ -39,6 +41,7 @@ def test_distances_use_the_same_points_and_refuse_huge_requests():
 
 # -- grid search -------------------------------------------------------------------------------------
 
+
 def test_grid_points_and_plain_durations():
     assert dm.grid_log10(10, 100) == pytest.approx(100)
     assert dm.grid_log10(2, 10) == pytest.approx(math.log10(1024))
@@ -59,6 +62,7 @@ def test_the_rate_is_measured_on_a_network_of_about_100_weights():
 
 
 # -- random matrices ---------------------------------------------------------------------------------
+
 
 def test_goe_has_the_standard_normalisation():
     H = dm.goe(3, 200_000, torch.Generator().manual_seed(0), torch.float64)
@@ -123,10 +127,10 @@ def test_goe_budget():
 
 # -- Styblinski–Tang ------------------------------------------------------------------------------------
 
+
 def test_st_roots_are_where_the_slope_vanishes_and_match_the_2d_surface():
     r = dm.st_roots()
-    assert torch.allclose(2 * r ** 3 - 16 * r + 2.5, torch.zeros(3, dtype=torch.float64),
-                          atol=1e-12)
+    assert torch.allclose(2 * r**3 - 16 * r + 2.5, torch.zeros(3, dtype=torch.float64), atol=1e-12)
     s = surfaces.get("styblinski_tang")
     x, y, _ = s.minima[0]
     assert (x, y) == pytest.approx((float(r[0]), float(r[0])), abs=1e-4)
@@ -137,16 +141,17 @@ def test_st_roots_are_where_the_slope_vanishes_and_match_the_2d_surface():
 @pytest.mark.parametrize("d", [1, 2, 3, 4, 5])
 def test_st_enumeration_counts_3_to_the_d_with_2_to_the_d_minima(d):
     e = dm.st_critical_points(d)
-    assert len(e.loss) == 3 ** d
-    assert e.minima == 2 ** d
+    assert len(e.loss) == 3**d
+    assert e.minima == 2**d
     assert int((e.downhill == d).sum()) == 1  # one maximum: every coordinate on the hump
-    assert len({tuple(c) for c in e.choice}) == 3 ** d
+    assert len({tuple(c) for c in e.choice}) == 3**d
     # every point is critical, and its index agrees with the autograd Hessian
     x = dm.st_roots()[torch.as_tensor(e.choice, dtype=torch.long)].requires_grad_(True)
     (g,) = torch.autograd.grad(dm.styblinski_tang(x).sum(), x, create_graph=True)
     assert float(g.detach().abs().max()) < 1e-10
-    H = torch.stack([torch.autograd.grad(g[:, i].sum(), x, retain_graph=True)[0]
-                     for i in range(d)], dim=1)
+    H = torch.stack(
+        [torch.autograd.grad(g[:, i].sum(), x, retain_graph=True)[0] for i in range(d)], dim=1
+    )
     idx = curvature.index(torch.linalg.eigvalsh(H))
     assert np.allclose(idx.numpy(), e.index)
     assert np.allclose(dm.styblinski_tang(x.detach()).numpy(), e.loss)
@@ -162,6 +167,7 @@ def test_st_higher_index_sits_higher():
 
 
 # -- a real network's critical points ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
 def test_written_out_derivatives_match_autograd(activation):
@@ -188,15 +194,24 @@ def test_a_search_step_treats_every_start_on_its_own():
     mu = torch.full((5,), 1e-3, dtype=torch.float64)
     together, mu_all = dm._search_step(net, X, y, W, g, H, g.norm(dim=-1), mu)
     for i in range(5):
-        alone, mu_one = dm._search_step(net, X, y, W[i:i + 1], g[i:i + 1], H[i:i + 1],
-                                        g[i:i + 1].norm(dim=-1), mu[i:i + 1])
+        alone, mu_one = dm._search_step(
+            net,
+            X,
+            y,
+            W[i : i + 1],
+            g[i : i + 1],
+            H[i : i + 1],
+            g[i : i + 1].norm(dim=-1),
+            mu[i : i + 1],
+        )
         assert torch.allclose(together[i], alone[0], atol=1e-12)
         assert torch.allclose(mu_all[i], mu_one[0])
 
 
 def test_network_search_finds_saddles_with_zero_gradient():
-    cp = dm.network_critical_points("gaussians", 100, 1.5, 3, starts=16, train_steps=60,
-                                    iterations=60, seed=0)
+    cp = dm.network_critical_points(
+        "gaussians", 100, 1.5, 3, starts=16, train_steps=60, iterations=60, seed=0
+    )
     assert cp.found.any()
     assert np.all(cp.grad_norm[cp.found] < dm.GRAD_TOL)
     assert np.all((cp.index >= 0) & (cp.index <= 1))
@@ -206,8 +221,12 @@ def test_network_search_finds_saddles_with_zero_gradient():
     kept = dm.distinct(cp)
     assert set(kept) <= set(np.flatnonzero(cp.found))
     # the same arguments give the very same result, kept for the slices through its saddles
-    assert dm.network_critical_points("gaussians", 100, 1.5, 3, starts=16, train_steps=60,
-                                      iterations=60, seed=0) is cp
+    assert (
+        dm.network_critical_points(
+            "gaussians", 100, 1.5, 3, starts=16, train_steps=60, iterations=60, seed=0
+        )
+        is cp
+    )
 
 
 def test_network_search_is_bounded():
@@ -218,6 +237,7 @@ def test_network_search_is_bounded():
 
 
 # -- widths ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_wider_networks_spread_less(seed):
@@ -238,11 +258,12 @@ def test_width_sweep_is_bounded():
 
 # -- slices ----------------------------------------------------------------------------------------------
 
+
 def test_slices_of_a_two_dimensional_saddle_and_of_bowls():
     c = dm.slice_census([-1.0, 1.0], directions=40_000, seed=0)
     assert c.index == 0.5
-    assert c.down == pytest.approx(0.5, abs=0.01)   # curvature cos 2θ < 0 on half the circle
-    assert c.planes["saddle-shaped"] == 1.0         # the only plane is the whole space
+    assert c.down == pytest.approx(0.5, abs=0.01)  # curvature cos 2θ < 0 on half the circle
+    assert c.planes["saddle-shaped"] == 1.0  # the only plane is the whole space
     bowl = dm.slice_census(np.linspace(0.1, 1, 20), directions=2000)
     assert bowl.down == 0 and bowl.planes["bowl-shaped"] == 1.0
     dome = dm.slice_census(-np.linspace(0.1, 1, 20), directions=2000)
@@ -257,12 +278,12 @@ def test_random_directions_miss_a_few_downhill_directions():
 
 
 def test_slice_planes_are_centred_on_the_point():
-    cp = dm.network_critical_points("gaussians", 100, 1.5, 3, starts=16, train_steps=60,
-                                    iterations=60, seed=0)
+    cp = dm.network_critical_points(
+        "gaussians", 100, 1.5, 3, starts=16, train_steps=60, iterations=60, seed=0
+    )
     i = int(np.flatnonzero(cp.found)[0])
     planes = dm.slice_planes(cp, i, grid=11)
     for z, scales in planes.values():
         assert z.shape == (11, 11)
         assert abs(z[5, 5]) < 1e-12
         assert np.all((scales > 0) & (scales <= 1.0))
-

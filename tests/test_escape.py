@@ -1,6 +1,7 @@
 """Escape from saddles: measured step counts follow the ln(1/ε) law on a strict saddle, a start on
 the stable direction never leaves, Newton is drawn into the saddle and saddle-free Newton is not,
 and the batched sweep over ε is exactly the one-at-a-time runs."""
+
 import math
 
 import numpy as np
@@ -9,9 +10,9 @@ import torch
 
 from core import escape, surfaces
 
-SADDLE = surfaces.get("saddle")      # x² − y²: λ = −2 along y
+SADDLE = surfaces.get("saddle")  # x² − y²: λ = −2 along y
 MONKEY = surfaces.get("monkey_saddle")
-EPS = [10.0 ** -k for k in range(1, 11)]
+EPS = [10.0**-k for k in range(1, 11)]
 
 
 def _saddle(s):
@@ -66,8 +67,9 @@ def test_momentum_follows_its_own_faster_line():
 
 @pytest.mark.parametrize("name", ["sgd", "momentum", "adam", "newton", "saddle_free_newton"])
 def test_a_start_exactly_on_the_stable_direction_never_leaves(name):
-    out = escape.measure(SADDLE, _saddle(SADDLE), [0.0], name, lr=0.05 if name != "newton" else 1.0,
-                         steps=300)
+    out = escape.measure(
+        SADDLE, _saddle(SADDLE), [0.0], name, lr=0.05 if name != "newton" else 1.0, steps=300
+    )
     assert out.escape_step[0] == -1 and not out.left[0]
     assert out.path[-1, 0, 1] == 0.0  # not one bit of push along y
     assert abs(out.path[-1, 0, 0]) < 0.05  # and it slid down to the saddle
@@ -100,7 +102,7 @@ def test_escaping_a_surface_with_no_bottom_is_leaving_not_failing():
 
 
 def test_the_monkey_saddle_escape_grows_like_a_power_of_one_over_eps():
-    eps = [10.0 ** -k for k in range(3, 7)]
+    eps = [10.0**-k for k in range(3, 7)]
     lr = 0.05
     monkey = escape.measure(MONKEY, _saddle(MONKEY), eps, "sgd", lr=lr, steps=1500)
     strict = escape.measure(SADDLE, _saddle(SADDLE), eps, "sgd", lr=lr, steps=1500)

@@ -21,16 +21,26 @@ def _sigmoid(v):
 VALID = [  # formula, the same in numpy
     ("x**2 + y**2", lambda x, y: x**2 + y**2),
     ("sin(x) * cos(y) - tan(x / 3)", lambda x, y: np.sin(x) * np.cos(y) - np.tan(x / 3)),
-    ("exp(-x) + log(y) + sqrt(x*y) + ln(x)",
-     lambda x, y: np.exp(-x) + np.log(y) + np.sqrt(x * y) + np.log(x)),
-    ("abs(x - 1) + tanh(y) * sigmoid(x - y)",
-     lambda x, y: np.abs(x - 1) + np.tanh(y) * _sigmoid(x - y)),
-    ("sinh(x) - cosh(y) + arctan(x) + atan(y)",
-     lambda x, y: np.sinh(x) - np.cosh(y) + np.arctan(x) + np.arctan(y)),
-    ("log1p(x) + softplus(y - 1) + relu(x - 1)",
-     lambda x, y: np.log1p(x) + np.log1p(np.exp(y - 1)) + np.maximum(x - 1, 0)),
-    ("min(x, y) + max(x, 1.5) - min(2, y)",
-     lambda x, y: np.minimum(x, y) + np.maximum(x, 1.5) - np.minimum(2, y)),
+    (
+        "exp(-x) + log(y) + sqrt(x*y) + ln(x)",
+        lambda x, y: np.exp(-x) + np.log(y) + np.sqrt(x * y) + np.log(x),
+    ),
+    (
+        "abs(x - 1) + tanh(y) * sigmoid(x - y)",
+        lambda x, y: np.abs(x - 1) + np.tanh(y) * _sigmoid(x - y),
+    ),
+    (
+        "sinh(x) - cosh(y) + arctan(x) + atan(y)",
+        lambda x, y: np.sinh(x) - np.cosh(y) + np.arctan(x) + np.arctan(y),
+    ),
+    (
+        "log1p(x) + softplus(y - 1) + relu(x - 1)",
+        lambda x, y: np.log1p(x) + np.log1p(np.exp(y - 1)) + np.maximum(x - 1, 0),
+    ),
+    (
+        "min(x, y) + max(x, 1.5) - min(2, y)",
+        lambda x, y: np.minimum(x, y) + np.maximum(x, 1.5) - np.minimum(2, y),
+    ),
     ("1 + 2*x - 3/y * 4", lambda x, y: 1 + 2 * x - 3 / y * 4),
     ("-x**2 + -(-y)", lambda x, y: -(x**2) + y),
     ("2**3**2 * x", lambda x, y: 512 * x),
@@ -68,17 +78,20 @@ def test_float32_stays_float32():
     assert compile_formula("pi * min(x, 0.5) + y**2")(x, x).dtype == torch.float32
 
 
-@pytest.mark.parametrize("text, latex", [
-    ("x**2 + y**2", "x^{2} + y^{2}"),
-    ("(x + y)/2", r"\frac{x + y}{2}"),
-    ("-(x + y)", r"-\left(x + y\right)"),
-    ("(-x)**2", r"\left(-x\right)^{2}"),
-    ("x - (y - 1)", r"x - \left(y - 1\right)"),
-    ("x * -y", r"x \cdot \left(-y\right)"),
-    ("sqrt(x) * pi", r"\sqrt{x} \cdot \pi"),
-    ("1e-5 * abs(y)", r"1 \times 10^{-5} \cdot \left|y\right|"),
-    ("min(x, 2)", r"\min\left(x, 2\right)"),
-])
+@pytest.mark.parametrize(
+    "text, latex",
+    [
+        ("x**2 + y**2", "x^{2} + y^{2}"),
+        ("(x + y)/2", r"\frac{x + y}{2}"),
+        ("-(x + y)", r"-\left(x + y\right)"),
+        ("(-x)**2", r"\left(-x\right)^{2}"),
+        ("x - (y - 1)", r"x - \left(y - 1\right)"),
+        ("x * -y", r"x \cdot \left(-y\right)"),
+        ("sqrt(x) * pi", r"\sqrt{x} \cdot \pi"),
+        ("1e-5 * abs(y)", r"1 \times 10^{-5} \cdot \left|y\right|"),
+        ("min(x, 2)", r"\min\left(x, 2\right)"),
+    ],
+)
 def test_latex(text, latex):
     assert compile_formula(text).latex == latex
 
@@ -98,20 +111,28 @@ def test_vmap_hessian_matches_analytic():
     hess = torch.func.vmap(torch.func.hessian(lambda p: formula(p[0], p[1])))(points)
     x, y = points.unbind(-1)
     s, c = torch.sin(x * y), torch.cos(x * y)
-    expected = torch.stack([torch.stack([2 * y - y**2 * s, 2 * x + c - x * y * s], -1),
-                            torch.stack([2 * x + c - x * y * s, -(x**2) * s], -1)], -2)
+    expected = torch.stack(
+        [
+            torch.stack([2 * y - y**2 * s, 2 * x + c - x * y * s], -1),
+            torch.stack([2 * x + c - x * y * s, -(x**2) * s], -1),
+        ],
+        -2,
+    )
     torch.testing.assert_close(hess, expected)
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
 def test_vmap_hessian_of_every_function_matches_autograd(name):
     two = FUNCTIONS[name].arity == 2  # then one call also takes a constant: lifted under vmap
-    formula = compile_formula(f"{name}(x*y + 0.7{', 0.5 + y' if two else ''}) * y"
-                              f" + {name}(0.3*x + 0.7{', 0.9' if two else ''})")
+    formula = compile_formula(
+        f"{name}(x*y + 0.7{', 0.5 + y' if two else ''}) * y"
+        f" + {name}(0.3*x + 0.7{', 0.9' if two else ''})"
+    )
     points = torch.rand(5, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
     batched = torch.func.vmap(torch.func.hessian(lambda p: formula(p[0], p[1])))(points)
-    looped = torch.stack([torch.autograd.functional.hessian(lambda p: formula(p[0], p[1]), p)
-                          for p in points])
+    looped = torch.stack(
+        [torch.autograd.functional.hessian(lambda p: formula(p[0], p[1]), p) for p in points]
+    )
     torch.testing.assert_close(batched, looped)
 
 
@@ -233,15 +254,23 @@ def test_random_formula_like_text_compiles_or_raises_expression_error(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(
-    st.sampled_from(["x", "y", "2", "0.5", "pi", "e"]),
-    lambda inner: st.one_of(
-        st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(
-            lambda t: f"({t[0]} {t[1]} {t[2]})"),
-        st.tuples(inner, st.sampled_from(["-3", "2", "0.5"])).map(lambda t: f"({t[0]})**{t[1]}"),
-        st.tuples(st.sampled_from(sorted(FUNCTIONS)), inner).map(
-            lambda t: f"{t[0]}({t[1]}" + (", x)" if FUNCTIONS[t[0]].arity == 2 else ")"))),
-    max_leaves=12))
+@given(
+    st.recursive(
+        st.sampled_from(["x", "y", "2", "0.5", "pi", "e"]),
+        lambda inner: st.one_of(
+            st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(
+                lambda t: f"({t[0]} {t[1]} {t[2]})"
+            ),
+            st.tuples(inner, st.sampled_from(["-3", "2", "0.5"])).map(
+                lambda t: f"({t[0]})**{t[1]}"
+            ),
+            st.tuples(st.sampled_from(sorted(FUNCTIONS)), inner).map(
+                lambda t: f"{t[0]}({t[1]}" + (", x)" if FUNCTIONS[t[0]].arity == 2 else ")")
+            ),
+        ),
+        max_leaves=12,
+    )
+)
 def test_random_well_formed_formulas_evaluate(text):
     if len(text) <= MAX_LENGTH:
         _never_raises_anything_else(text)

@@ -1,5 +1,6 @@
 """ui.gate: heavy computations take turns, a cache hit never waits, a request that waits too long
 is refused with a message the page shows (never a traceback)."""
+
 import threading
 import time
 
@@ -142,6 +143,7 @@ def test_waits_add_up_to_one_budget_per_request(slots_taken, monkeypatch):
 def test_a_slot_is_returned_when_the_script_stops_while_it_waits(slots_taken, monkeypatch):
     """Streamlit stops a script (an exception from its next element) when the student clicks
     again; if that happens as the wait ends, the slot must not be lost for good."""
+
     class Stopped(Exception):
         pass
 

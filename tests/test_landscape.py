@@ -1,5 +1,6 @@
 """landscape: lines and planes through weight space give the loss a hand loop gives, random
 directions are filter-normalised, and a path lying in a plane is found in that plane."""
+
 import pytest
 import torch
 

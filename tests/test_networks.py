@@ -1,5 +1,6 @@
 """networks: the batched MLP computes what a hand calculation does, R restarts trained together
 are exactly R runs trained alone, and training, divergence, guards and curvature behave."""
+
 import itertools
 import math
 
@@ -47,8 +48,9 @@ def test_loss_matches_a_hand_computation(loss):
     ys = torch.tensor([p[2] for p in pts])
     assert net.loss(W, Xs, ys).item() == pytest.approx(total / 3, rel=1e-12)
     probs = net.predict(W, Xs)[0].tolist()
-    assert probs == pytest.approx([1 / (1 + math.exp(-hand_logit(W[0].tolist(), p[:2])))
-                                   for p in pts], rel=1e-12)
+    assert probs == pytest.approx(
+        [1 / (1 + math.exp(-hand_logit(W[0].tolist(), p[:2]))) for p in pts], rel=1e-12
+    )
 
 
 def test_skip_connection_adds_the_layer_input():
@@ -72,15 +74,21 @@ def test_rows_are_independent_networks():
     net = networks.MLP((5, 4), activation="relu")
     W = net.init(6, seed=2).double()
     together = net.loss(W, X, Y)
-    alone = torch.cat([net.loss(W[i:i + 1], X, Y) for i in range(6)])
+    alone = torch.cat([net.loss(W[i : i + 1], X, Y) for i in range(6)])
     assert torch.allclose(together, alone, rtol=0, atol=1e-14)
     assert together.dtype == torch.float64
 
 
-@pytest.mark.parametrize("activation, skip, loss, hidden", [
-    (a, s, l, h) for a, s, l, h in itertools.product(
-        networks.ACTIVATIONS, [False, True], networks.LOSSES, [(), (4, 4, 3)])
-    if not (s and h == ())])
+@pytest.mark.parametrize(
+    "activation, skip, loss, hidden",
+    [
+        (a, s, l, h)
+        for a, s, l, h in itertools.product(
+            networks.ACTIVATIONS, [False, True], networks.LOSSES, [(), (4, 4, 3)]
+        )
+        if not (s and h == ())
+    ],
+)
 def test_hand_written_gradient_equals_autograd(activation, skip, loss, hidden):
     net = networks.MLP(hidden, activation, skip, loss)
     W = net.init(37, seed=1, scheme="uniform", scale=1.0).double().requires_grad_(True)
@@ -139,7 +147,7 @@ def _together_vs_alone(net, W0, **kwargs):
     together = networks.train(net, X, Y, W0, lr=lr, **kwargs)
     lrs = lr if isinstance(lr, list) else [lr] * len(W0)
     for i in range(len(W0)):
-        alone = networks.train(net, X, Y, W0[i:i + 1], lr=lrs[i], **kwargs)
+        alone = networks.train(net, X, Y, W0[i : i + 1], lr=lrs[i], **kwargs)
         assert torch.allclose(together.loss[:, i], alone.loss[:, 0], rtol=0, atol=1e-8)
         assert torch.allclose(together.weights[i], alone.weights[0], rtol=0, atol=1e-8)
         assert torch.allclose(together.grad_norm[:, i], alone.grad_norm[:, 0], rtol=0, atol=1e-8)
@@ -197,8 +205,9 @@ def test_learns_xor():
 def test_divergence_is_frozen_and_flagged():
     net = networks.MLP((8, 8, 8), activation="linear")
     W0 = net.init(6, seed=0)
-    fit = networks.train(net, X, Y, W0, optimizer="sgd", lr=[50.0] * 3 + [0.01] * 3, steps=40,
-                         record_every=1)
+    fit = networks.train(
+        net, X, Y, W0, optimizer="sgd", lr=[50.0] * 3 + [0.01] * 3, steps=40, record_every=1
+    )
     assert fit.diverged.tolist() == [True] * 3 + [False] * 3
     assert torch.isfinite(fit.loss).all() and torch.isfinite(fit.grad_norm).all()
     assert torch.isfinite(fit.weights).all() and torch.isfinite(fit.path).all()
@@ -212,11 +221,13 @@ def test_divergence_is_frozen_and_flagged():
 
 def test_second_order_only_for_small_networks():
     with pytest.raises(ValueError, match="at most 50 weights"):
-        networks.train(networks.MLP((16,)), X, Y, networks.MLP((16,)).init(2),
-                       optimizer="newton", steps=5)
+        networks.train(
+            networks.MLP((16,)), X, Y, networks.MLP((16,)).init(2), optimizer="newton", steps=5
+        )
     small = networks.MLP((2,))
-    fit = networks.train(small, X, Y, small.init(3).double(), optimizer="saddle_free_newton",
-                         lr=0.5, steps=10)
+    fit = networks.train(
+        small, X, Y, small.init(3).double(), optimizer="saddle_free_newton", lr=0.5, steps=10
+    )
     assert torch.isfinite(fit.loss).all() and (fit.loss[-1] < fit.loss[0]).all()
 
 

@@ -1,14 +1,24 @@
 """Optimisers: torch.optim is really what runs, and the hand-written second-order and perturbed
 methods do what a hand calculation says on quadratics whose answer is known."""
+
 import pytest
 import torch
 
 from core import descent, optimizers, surfaces
 
-NAMES = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton",
-         "saddle_free_newton", "perturbed_gd"]
+NAMES = [
+    "sgd",
+    "momentum",
+    "nesterov",
+    "adagrad",
+    "rmsprop",
+    "adam",
+    "newton",
+    "saddle_free_newton",
+    "perturbed_gd",
+]
 SADDLE = surfaces.get("saddle")  # x² − y²
-BOWL = surfaces.get("bowl")      # x² + y²
+BOWL = surfaces.get("bowl")  # x² + y²
 
 
 def _xy(*rows) -> torch.Tensor:
@@ -58,15 +68,21 @@ def test_frozen_rows_stay_where_they_were_held(name):
     assert not torch.equal(stepper.x[0], held[0])
 
 
-@pytest.mark.parametrize("name, make", [
-    ("adam", lambda p, lr: torch.optim.Adam([p], lr=lr, betas=(0.8, 0.99))),
-    ("nesterov", lambda p, lr: torch.optim.SGD([p], lr=lr, momentum=0.7, nesterov=True)),
-    ("rmsprop", lambda p, lr: torch.optim.RMSprop([p], lr=lr, alpha=0.95)),
-])
+@pytest.mark.parametrize(
+    "name, make",
+    [
+        ("adam", lambda p, lr: torch.optim.Adam([p], lr=lr, betas=(0.8, 0.99))),
+        ("nesterov", lambda p, lr: torch.optim.SGD([p], lr=lr, momentum=0.7, nesterov=True)),
+        ("rmsprop", lambda p, lr: torch.optim.RMSprop([p], lr=lr, alpha=0.95)),
+    ],
+)
 def test_descent_is_torch_optim_on_one_point(name, make):
     s = surfaces.get("himmelblau")
-    hyper = {"adam": dict(beta1=0.8, beta2=0.99), "nesterov": dict(momentum=0.7),
-             "rmsprop": dict(alpha=0.95)}[name]
+    hyper = {
+        "adam": dict(beta1=0.8, beta2=0.99),
+        "nesterov": dict(momentum=0.7),
+        "rmsprop": dict(alpha=0.95),
+    }[name]
     x0 = _xy((0.5, -1.5))
     run = descent.run(s, x0, name, lr=0.005, steps=60, **hyper)
     p = torch.nn.Parameter(x0.clone())

@@ -1,6 +1,7 @@
 """The convex lesson page, run headless with AppTest: what it shows for defaults, every scene,
 every surface, typed formulas (good, broken, partly undefined), diverging and escaping runs,
 the largest settings every control allows, and tampered links."""
+
 import pytest
 from page_kit import metric, open_lesson, run, texts
 from streamlit.testing.v1 import AppTest
@@ -70,7 +71,8 @@ def test_every_scene_renders_and_shows_its_point():
     assert all("local minimum" in v for v in seen["Rastrigin traps gradient descent"][0].values())
     deep = seen["Deep linear: saddle at the origin"]
     assert deep[1] == "not convex" and deep[0] == {
-        "Gradient descent (lr 0.0562)": "reached a global minimum"}
+        "Gradient descent (lr 0.0562)": "reached a global minimum"
+    }
     assert seen["Too big a step"][0]["Gradient descent (lr 1.78)"].startswith("diverged at step")
 
 
@@ -130,7 +132,8 @@ def test_formula_undefined_on_part_of_the_map_is_drawn_with_a_note():
     at.number_input(key="cv_x0").set_value(-1.0)
     run(at)
     assert set(outcomes(at).values()) == {
-        "cannot start: the surface has no value at the start point"}
+        "cannot start: the surface has no value at the start point"
+    }
 
 
 @pytest.mark.parametrize("formula", ["1", "x + y", "0*x"])
@@ -191,10 +194,20 @@ def test_largest_settings_run_or_are_refused_with_a_message():
 
 
 def test_tampered_link_falls_back_to_defaults():
-    at = open_page({"cv_surface": "no such surface", "cv_x0": "zzz", "cv_y0": "1e309",
-                    "cv_steps": "7", "cv_rtol": "NaN", "cv_pairs": "-1",
-                    "cv_optimizers": ["nope", "__import__('os')"], "cv_formula": "x" * 5000,
-                    "cv_sgd_lr": "-1", "cv_logy": "maybe"})
+    at = open_page(
+        {
+            "cv_surface": "no such surface",
+            "cv_x0": "zzz",
+            "cv_y0": "1e309",
+            "cv_steps": "7",
+            "cv_rtol": "NaN",
+            "cv_pairs": "-1",
+            "cv_optimizers": ["nope", "__import__('os')"],
+            "cv_formula": "x" * 5000,
+            "cv_sgd_lr": "-1",
+            "cv_logy": "maybe",
+        }
+    )
     assert not at.error
     assert at.selectbox(key="cv_surface").value == "himmelblau"
     assert at.select_slider(key="cv_steps").value == 300

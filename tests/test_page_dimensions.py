@@ -1,5 +1,6 @@
 """The dimensions page in AppTest: defaults, every lesson scene, controls at their extremes,
 tampered links and bad inputs — checking the numbers the page shows, not only that it ran."""
+
 import math
 import re
 
@@ -7,8 +8,15 @@ from page_kit import metric, open_lesson, percent, run, texts
 from streamlit.testing.v1 import AppTest
 
 #: Light settings for the sections a test is not about.
-LIGHT = {"dm_samples": "100k", "dm_nmax": "5", "dm_cp_starts": "16", "dm_cp_iters": "25",
-         "dm_ws_restarts": "4", "dm_ws_steps": "100", "dm_ws_widths": ["2", "8"]}
+LIGHT = {
+    "dm_samples": "100k",
+    "dm_nmax": "5",
+    "dm_cp_starts": "16",
+    "dm_cp_iters": "25",
+    "dm_ws_restarts": "4",
+    "dm_ws_steps": "100",
+    "dm_ws_widths": ["2", "8"],
+}
 
 
 def open_page(query: dict | None = None) -> AppTest:
@@ -27,8 +35,10 @@ def test_defaults_measure_every_section():
     assert float(metric(at, "Spread in d = 1")) > 0.6
     # grid: 10¹⁰⁰ points take ages of the universe
     assert metric(at, "Grid points") == "1.0 × 10¹⁰⁰"
-    assert next(m for m in at.metric if m.label == "Time to try them all").delta \
+    assert (
+        next(m for m in at.metric if m.label == "Time to try them all").delta
         == "ages of the universe"
+    )
     assert any("10¹⁰⁰" in m.value and "ages of the universe" in m.value for m in at.markdown)
     assert any("NP-complete" in m.value and "worst-case" in m.value for m in at.markdown)
     # random matrices: 1/2 and (2 − √2)/4 within 4 standard errors of 10⁶ samples
@@ -70,22 +80,44 @@ def test_every_scene_renders():
 
 
 def test_largest_settings_run_or_explain_the_budget():
-    at = open_page({**LIGHT, "dm_dmax": "10000", "dm_points": "500", "dm_samples": "10M",
-                    "dm_nmax": "10", "dm_st_d": "12", "dm_weights": "1000000",
-                    "dm_values": "100", "dm_cp_hidden": "12", "dm_cp_starts": "256",
-                    "dm_cp_iters": "400", "dm_ws_restarts": "64", "dm_ws_steps": "1600",
-                    "dm_ws_widths": ["16", "24", "32"]})
+    at = open_page(
+        {
+            **LIGHT,
+            "dm_dmax": "10000",
+            "dm_points": "500",
+            "dm_samples": "10M",
+            "dm_nmax": "10",
+            "dm_st_d": "12",
+            "dm_weights": "1000000",
+            "dm_values": "100",
+            "dm_cp_hidden": "12",
+            "dm_cp_starts": "256",
+            "dm_cp_iters": "400",
+            "dm_ws_restarts": "64",
+            "dm_ws_steps": "1600",
+            "dm_ws_widths": ["16", "24", "32"],
+        }
+    )
     text = texts(at.warning)
     assert text.count("too large to run here") == 4, text  # distances, matrices, search, widths
-    assert metric(at, "Critical points") == f"{3 ** 12:,}"
-    assert metric(at, "Minima") == f"{2 ** 12:,}"
+    assert metric(at, "Critical points") == f"{3**12:,}"
+    assert metric(at, "Minima") == f"{2**12:,}"
     assert metric(at, "Grid points") == "1.0 × 10²⁰⁰⁰⁰⁰⁰"
 
 
 def test_tampered_links_fall_back_to_defaults():
-    at = open_page({**LIGHT, "dm_st_d": "99", "dm_dmax": "7", "dm_points": "-5",
-                    "dm_seed": "1e309", "dm_cp_data": "nonsense", "dm_values": "abc",
-                    "dm_saddle": "123456"})
+    at = open_page(
+        {
+            **LIGHT,
+            "dm_st_d": "99",
+            "dm_dmax": "7",
+            "dm_points": "-5",
+            "dm_seed": "1e309",
+            "dm_cp_data": "nonsense",
+            "dm_values": "abc",
+            "dm_saddle": "123456",
+        }
+    )
     assert metric(at, "Critical points") == "6,561"  # d back to 8
     assert metric(at, "Grid points") == "1.0 × 10¹⁰⁰"
 

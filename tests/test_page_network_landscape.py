@@ -2,6 +2,7 @@
 optimiser, every lesson scene, controls at their extremes (run or refuse in plain words),
 tampered links — checking what the page shows; and the page's own summaries (ui.network_views):
 barrier height, dips, shuffled hidden units, the decision-boundary contour, shared bands."""
+
 import math
 
 import numpy as np
@@ -11,12 +12,20 @@ from page_kit import metric, open_lesson, percent, run, texts
 from streamlit.testing.v1 import AppTest
 
 from core import data, landscape, networks, optimizers
-from ui import network_views as views
+from lessons.network_landscape import charts as views
 
 #: A tiny network and coarse grids: what a test is not about stays cheap.
-LIGHT = {"nl_steps": "100", "nl_points": "50", "nl_width": "4", "nl_depth": "1",
-         "nl_grid": "21", "nl_cmp_layers": "1", "nl_cmp_widths": ["2", "8"],
-         "nl_cmp_depth": "2", "nl_cmp_width": "4"}
+LIGHT = {
+    "nl_steps": "100",
+    "nl_points": "50",
+    "nl_width": "4",
+    "nl_depth": "1",
+    "nl_grid": "21",
+    "nl_cmp_layers": "1",
+    "nl_cmp_widths": ["2", "8"],
+    "nl_cmp_depth": "2",
+    "nl_cmp_width": "4",
+}
 
 
 def open_page(query: dict | None = None, light: bool = True) -> AppTest:
@@ -32,6 +41,7 @@ def compare_table(at: AppTest) -> list[dict]:
 
 
 # -- the page ----------------------------------------------------------------------------------
+
 
 def test_defaults_fit_the_moons_and_measure_lines_slices_and_curvature():
     at = open_page(light=False)
@@ -55,15 +65,28 @@ def test_defaults_fit_the_moons_and_measure_lines_slices_and_curvature():
     assert "What to notice" in headers(at)
 
 
-@pytest.mark.parametrize("dataset, activation, loss, skip", [
-    ("xor", "tanh", "bce", False), ("moons", "relu", "mse", True),
-    ("circles", "sigmoid", "bce", True), ("spirals", "linear", "mse", False),
-    ("gaussians", "tanh", "mse", True)])
+@pytest.mark.parametrize(
+    "dataset, activation, loss, skip",
+    [
+        ("xor", "tanh", "bce", False),
+        ("moons", "relu", "mse", True),
+        ("circles", "sigmoid", "bce", True),
+        ("spirals", "linear", "mse", False),
+        ("gaussians", "tanh", "mse", True),
+    ],
+)
 def test_every_dataset_activation_loss_and_skip_renders(dataset, activation, loss, skip):
-    at = open_page({"nl_data": data.names()[dataset], "nl_act": activation,
-                    "nl_loss": {"bce": "Cross-entropy",
-                                "mse": "Squared error (on the sigmoid output)"}[loss],
-                    "nl_skip": str(skip).lower(), "nl_depth": "2"})
+    at = open_page(
+        {
+            "nl_data": data.names()[dataset],
+            "nl_act": activation,
+            "nl_loss": {"bce": "Cross-entropy", "mse": "Squared error (on the sigmoid output)"}[
+                loss
+            ],
+            "nl_skip": str(skip).lower(),
+            "nl_depth": "2",
+        }
+    )
     assert at.selectbox(key="nl_data").value == dataset
     assert not at.error and not at.warning
     assert 0 <= percent(at, "Run A: training accuracy") <= 100
@@ -93,7 +116,9 @@ def test_scenes_show_what_they_promise():
         if i == 1:  # spirals, 1,185 weights: above the Hessian cap; 4 vs 64 units
             assert "The spectrum is hidden" in texts(at.info)
             assert [r["network"].split(" (")[0] for r in compare_table(at)] == [
-                "4 units per layer", "64 units per layer"]
+                "4 units per layer",
+                "64 units per layer",
+            ]
         if i == 2:  # deep narrow on the spirals: the slice with skips has fewer dips
             no_skip, skip = compare_table(at)
             assert no_skip["dips in the slice"] > skip["dips in the slice"]
@@ -103,16 +128,18 @@ def test_scenes_show_what_they_promise():
 
 
 def test_largest_network_is_refused_and_the_page_goes_on():
-    at = open_page({"nl_width": "64", "nl_depth": "10", "nl_steps": "2000", "nl_points": "400"},
-                   light=False)
+    at = open_page(
+        {"nl_width": "64", "nl_depth": "10", "nl_steps": "2000", "nl_points": "400"}, light=False
+    )
     assert "too large to run here" in texts(at.warning)
     assert "choose settings that can be trained" in texts(at.info)
     assert "What to notice" in headers(at) and not at.metric
 
 
 def test_largest_comparison_is_refused_in_its_own_section():
-    at = open_page({"nl_cmp_layers": "4", "nl_cmp_widths": ["2", "64"], "nl_steps": "1000",
-                    "nl_points": "200"})
+    at = open_page(
+        {"nl_cmp_layers": "4", "nl_cmp_widths": ["2", "64"], "nl_steps": "1000", "nl_points": "200"}
+    )
     assert "too large to run here" in texts(at.warning)
     assert percent(at, "Path seen by the PCA plane") > 0  # the other sections are drawn
     assert metric(at, "Negative eigenvalues (downhill directions)")
@@ -126,15 +153,23 @@ def test_finest_slice_of_a_wide_network_is_refused_and_its_hessian_hidden():
 
 
 def test_newton_on_a_large_network_is_refused_in_plain_words():
-    at = open_page({"nl_optimizer": optimizers.info("newton").label, "nl_width": "16",
-                    "nl_depth": "2"})
+    at = open_page(
+        {"nl_optimizer": optimizers.info("newton").label, "nl_width": "16", "nl_depth": "2"}
+    )
     assert f"at most {networks.MAX_SECOND_ORDER} weights" in texts(at.error)
     assert "choose settings that can be trained" in texts(at.info)
 
 
 def test_a_diverged_run_says_when_and_skips_the_curvature():
-    at = open_page({"nl_act": "linear", "nl_depth": "4", "nl_width": "16",
-                    "nl_optimizer": optimizers.info("sgd").label, "nl_lr": "3.16"})
+    at = open_page(
+        {
+            "nl_act": "linear",
+            "nl_depth": "4",
+            "nl_width": "16",
+            "nl_optimizer": optimizers.info("sgd").label,
+            "nl_lr": "3.16",
+        }
+    )
     assert "Run A diverged at step" in texts(at.warning)
     assert "no solution whose curvature could be measured" in texts(at.info)
     curves = at.session_state["_nl_frames"]["Training loss"]
@@ -142,10 +177,23 @@ def test_a_diverged_run_says_when_and_skips_the_curvature():
 
 
 def test_tampered_link_falls_back_to_defaults():
-    at = open_page({"nl_width": "999", "nl_depth": "abc", "nl_data": "nope", "nl_seed": "1e309",
-                    "nl_lr": "-5", "nl_steps": "7", "nl_grid": "1000", "nl_span": "nan",
-                    "nl_optimizer": "rm -rf", "nl_cmp": "?", "nl_tol": "0",
-                    "nl_cmp_widths": ["2", "4", "8"]}, light=False)
+    at = open_page(
+        {
+            "nl_width": "999",
+            "nl_depth": "abc",
+            "nl_data": "nope",
+            "nl_seed": "1e309",
+            "nl_lr": "-5",
+            "nl_steps": "7",
+            "nl_grid": "1000",
+            "nl_span": "nan",
+            "nl_optimizer": "rm -rf",
+            "nl_cmp": "?",
+            "nl_tol": "0",
+            "nl_cmp_widths": ["2", "4", "8"],
+        },
+        light=False,
+    )
     assert at.select_slider(key="nl_width").value == 16
     assert at.slider(key="nl_depth").value == 2
     assert at.selectbox(key="nl_data").value == "moons"
@@ -183,21 +231,22 @@ def test_presentation_mode_folds_the_settings_and_still_computes():
 
 # -- ui.network_views --------------------------------------------------------------------------
 
+
 def test_barrier_is_the_bump_above_the_higher_end():
     alphas = np.linspace(-0.5, 1.5, 81)
     assert landscape.barrier(alphas, 1 + np.sin(np.pi * alphas)) == pytest.approx(1.0, abs=1e-3)
     assert landscape.barrier(alphas, (alphas - 0.5) ** 2) == 0.0  # a valley: no barrier
-    assert landscape.barrier(alphas, 2 - alphas) == 0.0            # downhill all the way
+    assert landscape.barrier(alphas, 2 - alphas) == 0.0  # downhill all the way
 
 
 def test_dips_count_strict_basins_only():
     x = np.linspace(-3, 3, 41)
     gx, gy = np.meshgrid(x, x)
-    assert landscape.dips(gx ** 2 + gy ** 2) == 1
-    two = np.minimum((gx - 1.5) ** 2 + gy ** 2, (gx + 1.5) ** 2 + gy ** 2)
+    assert landscape.dips(gx**2 + gy**2) == 1
+    two = np.minimum((gx - 1.5) ** 2 + gy**2, (gx + 1.5) ** 2 + gy**2)
     assert landscape.dips(two) == 2
-    assert landscape.dips(np.ones((9, 9))) == 0                      # flat: no dip
-    assert landscape.dips(np.where(gx ** 2 + gy ** 2 < 0.1, np.nan, gx ** 2)) == 0
+    assert landscape.dips(np.ones((9, 9))) == 0  # flat: no dip
+    assert landscape.dips(np.where(gx**2 + gy**2 < 0.1, np.nan, gx**2)) == 0
 
 
 def test_shuffled_hidden_units_give_the_same_function_at_another_point():
@@ -213,7 +262,7 @@ def test_shuffled_hidden_units_give_the_same_function_at_another_point():
 def test_contour_segments_trace_a_circle():
     x = np.linspace(-2, 2, 61)
     gx, gy = np.meshgrid(x, x)
-    seg = views.contour_segments(x, x, gx ** 2 + gy ** 2, 1.0)
+    seg = views.contour_segments(x, x, gx**2 + gy**2, 1.0)
     r = np.hypot(np.r_[seg["x"], seg["x2"]], np.r_[seg["y"], seg["y2"]])
     assert len(seg) > 40 and np.allclose(r, 1.0, atol=0.01)
     length = np.hypot(seg["x2"] - seg["x"], seg["y2"] - seg["y"]).sum()
@@ -235,8 +284,10 @@ def test_charts_describe_themselves():
     x = np.linspace(-1, 1, 11)
     prob = 1 / (1 + np.exp(-5 * x))[None, :].repeat(11, 0)
     X, y = np.zeros((4, 2)), np.array([0, 1, 0, 1])
-    for chart in (views.boundary_chart(x, x, prob, X, y),
-                  views.slice_heatmap(x, x, np.outer(x, x) ** 2),
-                  views.spectrum_chart(np.array([-1e-3, 0.0, 1e-6, 2.0]), 1e-5)):
+    for chart in (
+        views.boundary_chart(x, x, prob, X, y),
+        views.slice_heatmap(x, x, np.outer(x, x) ** 2),
+        views.spectrum_chart(np.array([-1e-3, 0.0, 1e-6, 2.0]), 1e-5),
+    ):
         spec = chart.to_dict()
         assert spec["description"]

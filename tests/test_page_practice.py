@@ -5,6 +5,7 @@ never plotted as NaN), the prediction and presentation mode — checking what th
 Most tests open the page through a link with light settings (LIGHT) so that the file stays well
 under a minute on a busy machine; the page's own defaults are exercised once.
 """
+
 import math
 
 import pytest
@@ -14,8 +15,15 @@ from streamlit.testing.v1 import AppTest
 
 from core import practice
 
-LIGHT = {"pr_rc_steps": "100", "pr_rc_restarts": "4", "pr_sw_steps": "100",
-         "pr_sw_restarts": "4", "pr_sw_count": "4", "pr_steps": "100", "pr_restarts": "4"}
+LIGHT = {
+    "pr_rc_steps": "100",
+    "pr_rc_restarts": "4",
+    "pr_sw_steps": "100",
+    "pr_sw_restarts": "4",
+    "pr_sw_count": "4",
+    "pr_steps": "100",
+    "pr_restarts": "4",
+}
 
 
 def open_page(query: dict | None = None, light: bool = True) -> AppTest:
@@ -31,14 +39,21 @@ def charts(at: AppTest) -> list[dict[str, list[dict]]]:
     """Every Vega-Lite chart on the page: dataset name → rows."""
     out = []
     for el in at.get("vega_lite_chart"):
-        out.append({d.name: convert_arrow_bytes_to_pandas_df(d.data.data).to_dict("records")
-                    for d in el.proto.datasets})
+        out.append(
+            {
+                d.name: convert_arrow_bytes_to_pandas_df(d.data.data).to_dict("records")
+                for d in el.proto.datasets
+            }
+        )
     return out
 
 
 def sweep_chart(at: AppTest) -> dict[str, list[dict]]:
-    return next(c for c in charts(at)
-                if any("lr" in rows[0] and "diverged" in rows[0] for rows in c.values() if rows))
+    return next(
+        c
+        for c in charts(at)
+        if any("lr" in rows[0] and "diverged" in rows[0] for rows in c.values() if rows)
+    )
 
 
 def problems(at: AppTest) -> list[str]:
@@ -57,8 +72,12 @@ def test_defaults_show_the_recipe_winning_the_sweep_window_and_the_baseline():
     assert metric(at, "Diverged restarts") == "32 of 128"  # lr 19.3 and 100: all 16 each
     assert metric(at, "Smallest learning rate with a diverged restart") == "19.3"
     rows = outcomes(at)
-    assert list(rows) == ["too small: N(0, 0.01²)", "Xavier (Glorot) (baseline)", "He",
-                          "too large: N(0, 5²)"]
+    assert list(rows) == [
+        "too small: N(0, 0.01²)",
+        "Xavier (Glorot) (baseline)",
+        "He",
+        "too large: N(0, 5²)",
+    ]
     assert rows["too small: N(0, 0.01²)"]["reached target"] == 0
     assert rows["Xavier (Glorot) (baseline)"]["reached target"] == 100
     assert len(at.get("vega_lite_chart")) == 4
@@ -75,8 +94,11 @@ def test_the_sweep_marks_diverged_runs_instead_of_plotting_nan():
     values = [v for row in rows for v in row.values() if isinstance(v, float)]
     assert values and all(math.isfinite(v) for v in values)  # no NaN, no inf, anywhere
     labels = [row["diverged_text"] for row in rows if "diverged_text" in row]
-    assert labels and sum(int(t.split()[1]) if t.startswith("all") else int(t.split("/")[0])
-                          for t in labels) == diverged
+    assert (
+        labels
+        and sum(int(t.split()[1]) if t.startswith("all") else int(t.split("/")[0]) for t in labels)
+        == diverged
+    )
     points = [row for row in rows if "median" in row]
     assert all(row["lr"] < 19 for row in points)  # the all-diverged rates have no dot
 
@@ -117,32 +139,88 @@ def test_every_comparison_trains_each_value_on_the_same_seeds(choice):
 
 
 SMALLEST = {
-    "pr_rc_data": "XOR (four clusters)", "pr_rc_depth": "2", "pr_rc_width": "8",
-    "pr_rc_ingredients": ["Adam"], "pr_rc_sgd_lr": "0.01", "pr_rc_adam_lr": "0.001",
-    "pr_rc_restarts": "4", "pr_rc_steps": "100", "pr_rc_target": "0.01", "pr_rc_seed": "0",
-    "pr_sw_data": "Two Gaussian clouds", "pr_sw_depth": "1", "pr_sw_width": "4",
-    "pr_sw_act": "ReLU", "pr_sw_opt": "momentum", "pr_sw_range": ["0.0001", "0.0001"],
-    "pr_sw_count": "4", "pr_sw_restarts": "4", "pr_sw_steps": "100", "pr_sw_seed": "0",
-    "pr_choice": "Optimiser", "pr_data": "Two spirals", "pr_depth": "1", "pr_width": "2",
-    "pr_act": "sigmoid", "pr_skip": "false", "pr_init": "too small", "pr_small": "0.001",
-    "pr_large": "1", "pr_opt": "Adam", "pr_lr_adam": "0.001", "pr_lr_sgd": "0.001",
-    "pr_lr_momentum": "0.001", "pr_batch": "8", "pr_restarts": "4", "pr_steps": "100",
-    "pr_target": "0.01", "pr_seed": "0", "pr_every": "true", "present": "false"}
+    "pr_rc_data": "XOR (four clusters)",
+    "pr_rc_depth": "2",
+    "pr_rc_width": "8",
+    "pr_rc_ingredients": ["Adam"],
+    "pr_rc_sgd_lr": "0.01",
+    "pr_rc_adam_lr": "0.001",
+    "pr_rc_restarts": "4",
+    "pr_rc_steps": "100",
+    "pr_rc_target": "0.01",
+    "pr_rc_seed": "0",
+    "pr_sw_data": "Two Gaussian clouds",
+    "pr_sw_depth": "1",
+    "pr_sw_width": "4",
+    "pr_sw_act": "ReLU",
+    "pr_sw_opt": "momentum",
+    "pr_sw_range": ["0.0001", "0.0001"],
+    "pr_sw_count": "4",
+    "pr_sw_restarts": "4",
+    "pr_sw_steps": "100",
+    "pr_sw_seed": "0",
+    "pr_choice": "Optimiser",
+    "pr_data": "Two spirals",
+    "pr_depth": "1",
+    "pr_width": "2",
+    "pr_act": "sigmoid",
+    "pr_skip": "false",
+    "pr_init": "too small",
+    "pr_small": "0.001",
+    "pr_large": "1",
+    "pr_opt": "Adam",
+    "pr_lr_adam": "0.001",
+    "pr_lr_sgd": "0.001",
+    "pr_lr_momentum": "0.001",
+    "pr_batch": "8",
+    "pr_restarts": "4",
+    "pr_steps": "100",
+    "pr_target": "0.01",
+    "pr_seed": "0",
+    "pr_every": "true",
+    "present": "false",
+}
 LARGEST = {
-    "pr_rc_data": "Two spirals", "pr_rc_depth": "8", "pr_rc_width": "32",
+    "pr_rc_data": "Two spirals",
+    "pr_rc_depth": "8",
+    "pr_rc_width": "32",
     "pr_rc_ingredients": ["He initialisation", "ReLU units", "Adam", "skip connections"],
-    "pr_rc_sgd_lr": "3.16", "pr_rc_adam_lr": "0.1", "pr_rc_restarts": "32", "pr_rc_steps": "1000",
-    "pr_rc_target": "0.3", "pr_rc_seed": "10000",
-    "pr_sw_data": "Two spirals", "pr_sw_depth": "4", "pr_sw_width": "32", "pr_sw_act": "tanh",
-    "pr_sw_opt": "Adam", "pr_sw_range": ["100", "100"], "pr_sw_count": "12",
-    "pr_sw_restarts": "32", "pr_sw_steps": "1000", "pr_sw_seed": "10000",
-    "pr_choice": "Depth", "pr_data": "Two spirals", "pr_depth": "8", "pr_width": "64",
-    "pr_act": "ReLU", "pr_init": "too large", "pr_large": "30", "pr_small": "0.316",
-    "pr_opt": "plain SGD", "pr_lr_sgd": "3.16", "pr_skip": "true", "pr_batch": "all 200",
-    "pr_restarts": "32", "pr_steps": "1000", "pr_target": "0.3", "pr_seed": "10000",
-    "pr_every": "true", "present": "true"}
-WIDGETS = ("selectbox", "slider", "select_slider", "multiselect", "toggle", "number_input",
-           "radio")
+    "pr_rc_sgd_lr": "3.16",
+    "pr_rc_adam_lr": "0.1",
+    "pr_rc_restarts": "32",
+    "pr_rc_steps": "1000",
+    "pr_rc_target": "0.3",
+    "pr_rc_seed": "10000",
+    "pr_sw_data": "Two spirals",
+    "pr_sw_depth": "4",
+    "pr_sw_width": "32",
+    "pr_sw_act": "tanh",
+    "pr_sw_opt": "Adam",
+    "pr_sw_range": ["100", "100"],
+    "pr_sw_count": "12",
+    "pr_sw_restarts": "32",
+    "pr_sw_steps": "1000",
+    "pr_sw_seed": "10000",
+    "pr_choice": "Depth",
+    "pr_data": "Two spirals",
+    "pr_depth": "8",
+    "pr_width": "64",
+    "pr_act": "ReLU",
+    "pr_init": "too large",
+    "pr_large": "30",
+    "pr_small": "0.316",
+    "pr_opt": "plain SGD",
+    "pr_lr_sgd": "3.16",
+    "pr_skip": "true",
+    "pr_batch": "all 200",
+    "pr_restarts": "32",
+    "pr_steps": "1000",
+    "pr_target": "0.3",
+    "pr_seed": "10000",
+    "pr_every": "true",
+    "present": "true",
+}
+WIDGETS = ("selectbox", "slider", "select_slider", "multiselect", "toggle", "number_input", "radio")
 
 
 def test_the_extremes_below_set_every_control_of_the_page():
@@ -173,22 +251,44 @@ def test_every_control_at_its_largest_runs_or_says_why_not():
 
 
 def test_a_heavy_section_can_be_made_light_again():
-    at = open_page({"pr_steps": "1000", "pr_restarts": "32", "pr_choice": "Depth",
-                    "pr_depth": "8", "pr_width": "64"})
+    at = open_page(
+        {
+            "pr_steps": "1000",
+            "pr_restarts": "32",
+            "pr_choice": "Depth",
+            "pr_depth": "8",
+            "pr_width": "64",
+        }
+    )
     assert any("too large to run here" in p for p in problems(at))
     at.select_slider(key="pr_width").set_value(4)
     at.select_slider(key="pr_steps").set_value(100)
     run(at)
     assert not problems(at)
-    assert list(outcomes(at)) == ["1 hidden layer", "2 hidden layers", "6 hidden layers",
-                                  "8 hidden layers (baseline)"]
+    assert list(outcomes(at)) == [
+        "1 hidden layer",
+        "2 hidden layers",
+        "6 hidden layers",
+        "8 hidden layers (baseline)",
+    ]
 
 
 def test_tampered_links_fall_back_to_defaults():
-    at = open_page({"pr_choice": "nonsense", "pr_depth": "99", "pr_width": "-3",
-                    "pr_batch": "1e309", "pr_sw_range": ["zzz", "qqq"], "pr_sw_count": "NaN",
-                    "pr_rc_ingredients": ["batchnorm"], "pr_lr_momentum": "1e9",
-                    "pr_init": "<script>", "pr_seed": "-5", "pr_rc_target": ""})
+    at = open_page(
+        {
+            "pr_choice": "nonsense",
+            "pr_depth": "99",
+            "pr_width": "-3",
+            "pr_batch": "1e309",
+            "pr_sw_range": ["zzz", "qqq"],
+            "pr_sw_count": "NaN",
+            "pr_rc_ingredients": ["batchnorm"],
+            "pr_lr_momentum": "1e9",
+            "pr_init": "<script>",
+            "pr_seed": "-5",
+            "pr_rc_target": "",
+        }
+    )
     assert at.radio(key="pr_choice").value == "init"
     assert at.slider(key="pr_depth").value == 3
     assert at.select_slider(key="pr_batch").value == practice.POINTS

@@ -4,6 +4,7 @@ network section, the largest settings every control allows, bad formulas and tam
 Most tests open the page through a link with small settings (SMALL), so that the whole file stays
 well under a minute on a busy machine; the page's own defaults are exercised once.
 """
+
 import pytest
 from page_kit import metric, open_lesson, percent, run, texts
 from page_kit import surface_option as surface
@@ -11,8 +12,14 @@ from streamlit.testing.v1 import AppTest
 
 from core import optimizers, surfaces
 
-SMALL = {"rs_grid": "20", "rs_samples": "1", "rs_steps": "100", "rs_n": "50",
-         "rs_restarts": "4", "rs_net_steps": "100"}
+SMALL = {
+    "rs_grid": "20",
+    "rs_samples": "1",
+    "rs_steps": "100",
+    "rs_n": "50",
+    "rs_restarts": "4",
+    "rs_net_steps": "100",
+}
 
 
 def open_page(query: dict | None = None, small: bool = True) -> AppTest:
@@ -94,8 +101,9 @@ def test_too_many_restarts_show_the_budget_message():
 
 
 def test_largest_network_shows_the_budget_message():
-    at = open_page({"rs_restarts": "256", "rs_net_steps": "5000", "rs_width": "32",
-                    "rs_layers": "2"})
+    at = open_page(
+        {"rs_restarts": "256", "rs_net_steps": "5000", "rs_width": "32", "rs_layers": "2"}
+    )
     assert "too large to run here" in texts(at.warning)
 
 
@@ -111,16 +119,25 @@ def test_broken_formula_shows_its_error_and_the_page_goes_on():
 
 
 def test_tampered_link_falls_back_to_defaults():
-    at = open_page({"rs_surface": "no_such_surface", "rs_grid": "999", "rs_n": "-3",
-                    "rs_within": "1e9", "rs_width": "abc", "rs_seed": "-1"})
+    at = open_page(
+        {
+            "rs_surface": "no_such_surface",
+            "rs_grid": "999",
+            "rs_n": "-3",
+            "rs_within": "1e9",
+            "rs_width": "abc",
+            "rs_seed": "-1",
+        }
+    )
     assert at.selectbox(key="rs_surface").value == "six_hump_camel"
     assert at.select_slider(key="rs_grid").value == 120
     assert at.select_slider(key="rs_n").value == 1000
 
 
 def test_good_enough_threshold_moves_runs_between_groups():
-    at = open_page({"rs_surface": surface("rastrigin"), "rs_lr": "0.002", "rs_n": "200",
-                    "rs_within": "1"})
+    at = open_page(
+        {"rs_surface": surface("rastrigin"), "rs_lr": "0.002", "rs_n": "200", "rs_within": "1"}
+    )
     tight = percent(at, "Good enough")
     at.slider(key="rs_within").set_value(50)
     run(at)

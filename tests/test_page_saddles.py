@@ -1,5 +1,6 @@
 """The saddles page in AppTest: defaults, every lesson scene, controls at their extremes, tampered
 links and bad formulas — checking what the page shows, not only that it ran."""
+
 import re
 
 import pytest
@@ -33,11 +34,13 @@ def test_defaults_measure_the_log_law_newton_stays_and_the_network_plateaus():
     assert set(outcome) == {"Gradient descent", "Momentum", "Adam", "Newton", "Saddle-free Newton"}
     assert outcome["Newton"]["from ε = 1e-06"].startswith("stuck on the saddle")
     assert outcome["Saddle-free Newton"]["from ε = 1e-06"].startswith("escaped at step")
-    assert all(row["from ε = 0 exactly"].startswith("stuck on the saddle")
-               for row in outcome.values())
+    assert all(
+        row["from ε = 0 exactly"].startswith("stuck on the saddle") for row in outcome.values()
+    )
     # x² − y², lr 0.05: ln 10 / ln 1.1 = 24.2 steps per decade, measured from the ε sweep
-    found = re.search(r"Gradient descent\*\*: measured \*\*([\d.]+)\*\*.*?\*\*([\d.]+)\*\*",
-                      texts(at.markdown))
+    found = re.search(
+        r"Gradient descent\*\*: measured \*\*([\d.]+)\*\*.*?\*\*([\d.]+)\*\*", texts(at.markdown)
+    )
     assert found and abs(float(found[1]) - 24.2) < 0.3 and found[2] == "24.2"
     assert 0.28 < float(metric(at, "Monkey saddle: steps grow")) < 0.4
     small, large = (metric(at, f"Initial scale {s}") for s in ("0.05", "0.5"))
@@ -72,26 +75,56 @@ def test_a_surface_without_a_saddle_runs_from_a_chosen_start():
 
 def test_controls_at_their_extremes_run_or_say_why_not():
     every = ["sgd", "momentum", "adam", "newton", "saddle_free_newton", "perturbed_gd"]
-    at = open_page({"sd_optimizers": labels(*every), "sd_steps": "3000", "sd_eps": "1e-10",
-                    "sd_along": "2.0", "sd_noisy": "true", "sd_sigma": "0.1", "sd_seed": "10000",
-                    "sd_momentum_momentum": "0.999", "sd_adam_beta1": "0.999",
-                    "sd_adam_beta2": "0.9999", "sd_newton_damping": "0",
-                    "sd_saddle_free_newton_damping": "10", "sd_perturbed_gd_radius": "5",
-                    "sd_perturbed_gd_g_thres": "10", "sd_perturbed_gd_t_thres": "1",
-                    "sd_sgd_lr": "3.2", "sd_adam_lr": "3.2",
-                    "sd_m_steps": "5000", "sd_m_rate": "0.1",
-                    "sd_net_depth": "4", "sd_net_width": "6", "sd_net_steps": "2500",
-                    "sd_net_restarts": "8", "sd_net_small": "0.01", "sd_net_large": "1.0",
-                    "sd_net_rate": "3.0"})
+    at = open_page(
+        {
+            "sd_optimizers": labels(*every),
+            "sd_steps": "3000",
+            "sd_eps": "1e-10",
+            "sd_along": "2.0",
+            "sd_noisy": "true",
+            "sd_sigma": "0.1",
+            "sd_seed": "10000",
+            "sd_momentum_momentum": "0.999",
+            "sd_adam_beta1": "0.999",
+            "sd_adam_beta2": "0.9999",
+            "sd_newton_damping": "0",
+            "sd_saddle_free_newton_damping": "10",
+            "sd_perturbed_gd_radius": "5",
+            "sd_perturbed_gd_g_thres": "10",
+            "sd_perturbed_gd_t_thres": "1",
+            "sd_sgd_lr": "3.2",
+            "sd_adam_lr": "3.2",
+            "sd_m_steps": "5000",
+            "sd_m_rate": "0.1",
+            "sd_net_depth": "4",
+            "sd_net_width": "6",
+            "sd_net_steps": "2500",
+            "sd_net_restarts": "8",
+            "sd_net_small": "0.01",
+            "sd_net_large": "1.0",
+            "sd_net_rate": "3.0",
+        }
+    )
     problems = [w.value for w in at.warning] + [e.value for e in at.error]
     assert all("too large" in p or "diverged" in p for p in problems), problems
     assert len(table(at)) == 7  # six optimisers and the noisy run
 
 
 def test_tampered_links_fall_back_to_defaults():
-    at = open_page({**LIGHT, "sd_eps": "zzz", "sd_steps": "-1", "sd_surface": "nope",
-                    "sd_saddle": "99", "sd_along": "1e309", "sd_optimizers": ["lbfgs"],
-                    "sd_net_depth": "NaN", "sd_m_rate": "", "sd_sigma": "-1"})
+    at = open_page(
+        {
+            **LIGHT,
+            "sd_eps": "zzz",
+            "sd_steps": "-1",
+            "sd_surface": "nope",
+            "sd_saddle": "99",
+            "sd_along": "1e309",
+            "sd_optimizers": ["lbfgs"],
+            "sd_net_depth": "NaN",
+            "sd_m_rate": "",
+            "sd_sigma": "-1",
+        }
+    )
     assert at.selectbox(key="sd_surface").value == "saddle"
     assert at.select_slider(key="sd_eps").value == pytest.approx(1e-6)
 
@@ -109,11 +142,18 @@ def test_a_saddle_can_be_chosen_on_a_surface_with_several():
 
 
 def test_bad_formulas_say_what_is_wrong():
-    at = open_page({**LIGHT, "sd_surface": "Type your own formula", "sd_formula": "x ** (",
-                    "sd_steps": "200"})
+    at = open_page(
+        {**LIGHT, "sd_surface": "Type your own formula", "sd_formula": "x ** (", "sd_steps": "200"}
+    )
     assert at.error, "a broken formula shows its error"
-    at = open_page({**LIGHT, "sd_surface": "Type your own formula", "sd_formula": "sqrt(x) - y**2",
-                    "sd_steps": "200"})
+    at = open_page(
+        {
+            **LIGHT,
+            "sd_surface": "Type your own formula",
+            "sd_formula": "sqrt(x) - y**2",
+            "sd_steps": "200",
+        }
+    )
     assert any("No saddle was found" in i.value for i in at.info)
 
 

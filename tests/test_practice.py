@@ -1,6 +1,7 @@
 """core.practice and ui.practice_views: a learning-rate sweep is ONE batched training whose
 restarts equal runs trained alone, settings share their seeds, summaries leave diverged restarts
 out (counted, never as numbers), and the sweep chart marks them without a NaN in its data."""
+
 import math
 from dataclasses import replace
 
@@ -9,7 +10,7 @@ import pytest
 import torch
 
 from core import BudgetError, networks, practice
-from ui import practice_views as views
+from lessons.practice import charts as views
 
 LN2 = math.log(2)
 
@@ -17,8 +18,11 @@ LN2 = math.log(2)
 def runs_of(loss, overflowed=None, diverged=None) -> practice.Runs:
     loss = np.asarray(loss, dtype=float)
     R = loss.shape[1]
-    return practice.Runs(loss, np.full(R, -1) if overflowed is None else np.asarray(overflowed),
-                         np.zeros(R, bool) if diverged is None else np.asarray(diverged))
+    return practice.Runs(
+        loss,
+        np.full(R, -1) if overflowed is None else np.asarray(overflowed),
+        np.zeros(R, bool) if diverged is None else np.asarray(diverged),
+    )
 
 
 def chart_data(chart) -> list[dict]:
@@ -28,6 +32,7 @@ def chart_data(chart) -> list[dict]:
 
 
 # -- one batched run, same seeds ---------------------------------------------------------------
+
 
 def test_a_sweep_is_one_batched_training_with_a_learning_rate_per_restart(monkeypatch):
     calls = []
@@ -50,8 +55,12 @@ def test_a_sweep_is_one_batched_training_with_a_learning_rate_per_restart(monkey
 
 def test_batched_settings_equal_each_trained_alone_in_float64():
     base = practice.Setting(depth=2, width=6, optimizer="adam", lr=0.02)
-    settings = [base, replace(base, lr=0.2), replace(base, init="small", scale=0.05),
-                replace(base, init="he", scale=None, lr=0.005)]
+    settings = [
+        base,
+        replace(base, lr=0.2),
+        replace(base, init="small", scale=0.05),
+        replace(base, init="he", scale=None, lr=0.005),
+    ]
     together = practice.train(settings, 4, 25, seed=3, dtype=torch.float64)
     for s, r in zip(settings, together):
         (alone,) = practice.train([s], 4, 25, seed=3, dtype=torch.float64)
@@ -61,8 +70,7 @@ def test_batched_settings_equal_each_trained_alone_in_float64():
 def test_settings_that_change_the_network_train_separately_but_on_the_same_seeds(monkeypatch):
     calls = []
     real = networks.train
-    monkeypatch.setattr(networks, "train",
-                        lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    monkeypatch.setattr(networks, "train", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
     base = practice.Setting(depth=1, width=4, batch_size=8)
     settings = practice.levels("activation", base)
     runs = practice.train(list(settings.values()), 3, 5)
@@ -83,12 +91,13 @@ def test_requests_beyond_the_page_budget_are_refused_before_training():
 
 # -- what training shows -----------------------------------------------------------------------
 
+
 def test_too_small_a_rate_crawls_and_too_large_diverges():
     lrs = [1e-3, 1.0, 100.0]
     runs = practice.sweep(practice.Setting(depth=1, width=8, optimizer="sgd"), lrs, 4, 150)
     table = practice.sweep_table(lrs, runs)
     assert table["diverged"].tolist()[:2] == [0, 0] and table["diverged"][2] == 4
-    assert np.isnan(table["median"][2])                      # never summarised as a number
+    assert np.isnan(table["median"][2])  # never summarised as a number
     assert table["median"][0] > 0.6 and table["median"][1] < 0.2  # crawls vs trains
     assert practice.best_range(table, float(np.median(runs[0].start))) == (1.0, 1.0)
 
@@ -104,8 +113,9 @@ def test_the_hard_setting_stays_on_the_plateau_and_the_recipe_trains():
 
 
 def test_a_restart_whose_numbers_overflow_is_nan_from_then_on_and_counted():
-    s = practice.Setting(depth=3, width=8, activation="relu", init="large", scale=10.0,
-                         optimizer="momentum", lr=3.0)
+    s = practice.Setting(
+        depth=3, width=8, activation="relu", init="large", scale=10.0, optimizer="momentum", lr=3.0
+    )
     (r,) = practice.train([s], 8, 60)
     over = r.overflowed_at >= 0
     assert over.any() and r.diverged[over].all()
@@ -116,12 +126,20 @@ def test_a_restart_whose_numbers_overflow_is_nan_from_then_on_and_counted():
 
 # -- summaries ---------------------------------------------------------------------------------
 
+
 def test_diverged_restarts_are_left_out_of_the_summary_but_counted():
     start = 0.7
     loss = np.array([[start] * 4, [0.1, 0.2, 5.0, np.nan]])
-    r = practice._runs(networks.Fit(weights=None, loss=torch.tensor(loss), grad_norm=None,
-                                    diverged=torch.tensor([False, False, False, True]), path=None,
-                                    stopped_at=torch.tensor([-1, -1, -1, 1])))
+    r = practice._runs(
+        networks.Fit(
+            weights=None,
+            loss=torch.tensor(loss),
+            grad_norm=None,
+            diverged=torch.tensor([False, False, False, True]),
+            path=None,
+            stopped_at=torch.tensor([-1, -1, -1, 1]),
+        )
+    )
     assert r.diverged.tolist() == [False, False, True, True]  # 5.0 rose above 1.1 × start
     table = practice.sweep_table([0.1], [r])
     assert table["median"][0] == pytest.approx(0.15)
@@ -131,21 +149,38 @@ def test_diverged_restarts_are_left_out_of_the_summary_but_counted():
 
 
 def test_a_loss_within_ten_percent_of_its_start_has_not_diverged():
-    r = practice._runs(networks.Fit(weights=None, loss=torch.tensor([[0.69], [0.75]]),
-                                    grad_norm=None, diverged=torch.tensor([False]), path=None,
-                                    stopped_at=torch.tensor([-1])))
+    r = practice._runs(
+        networks.Fit(
+            weights=None,
+            loss=torch.tensor([[0.69], [0.75]]),
+            grad_norm=None,
+            diverged=torch.tensor([False]),
+            path=None,
+            stopped_at=torch.tensor([-1]),
+        )
+    )
     assert not r.diverged[0]
 
 
-@pytest.mark.parametrize("median, diverged, expected", [
-    ([0.6, 0.3, 0.05, 0.04, 0.2], [0, 0, 0, 0, 3], (0.01, 0.1)),   # 0.05 is 90% of the way
-    ([0.6, 0.3, 0.05, 0.04, 0.045], [0, 0, 0, 1, 0], (1.0, 1.0)),  # a diverged run splits it
-    ([0.6, 0.05, 0.6, 0.05, 0.6], [0, 0, 0, 0, 0], (0.001, 0.001)),  # contiguous around the best
-    ([np.nan] * 5, [4] * 5, None),
-])
+@pytest.mark.parametrize(
+    "median, diverged, expected",
+    [
+        ([0.6, 0.3, 0.05, 0.04, 0.2], [0, 0, 0, 0, 3], (0.01, 0.1)),  # 0.05 is 90% of the way
+        ([0.6, 0.3, 0.05, 0.04, 0.045], [0, 0, 0, 1, 0], (1.0, 1.0)),  # a diverged run splits it
+        (
+            [0.6, 0.05, 0.6, 0.05, 0.6],
+            [0, 0, 0, 0, 0],
+            (0.001, 0.001),
+        ),  # contiguous around the best
+        ([np.nan] * 5, [4] * 5, None),
+    ],
+)
 def test_the_best_range(median, diverged, expected):
-    table = {"lr": np.array([1e-4, 1e-3, 1e-2, 1e-1, 1.0]), "median": np.array(median),
-             "diverged": np.array(diverged)}
+    table = {
+        "lr": np.array([1e-4, 1e-3, 1e-2, 1e-1, 1.0]),
+        "median": np.array(median),
+        "diverged": np.array(diverged),
+    }
     assert practice.best_range(table, start=0.7) == expected
 
 
@@ -180,15 +215,22 @@ def test_lr_grid_is_log_spaced_and_rounded():
 
 # -- comparisons and presets --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("choice", list(practice.CHOICES))
 def test_every_comparison_holds_the_baseline_once_and_changes_one_thing(choice):
     base = practice.Setting(depth=3, width=16, optimizer="momentum", lr=0.05)
     out = practice.levels(choice, base, small=0.01, large=5.0, lrs={"sgd": 0.5, "adam": 0.01})
     baseline = [k for k in out if k.endswith("(baseline)")]
     assert len(baseline) == 1 and out[baseline[0]] == base and len(out) >= 2
-    field = {"init": ("init", "scale"), "activation": ("activation",),
-             "optimizer": ("optimizer", "lr"), "skip": ("skip",), "width": ("width",),
-             "depth": ("depth",), "batch": ("batch_size",)}[choice]
+    field = {
+        "init": ("init", "scale"),
+        "activation": ("activation",),
+        "optimizer": ("optimizer", "lr"),
+        "skip": ("skip",),
+        "width": ("width",),
+        "depth": ("depth",),
+        "batch": ("batch_size",),
+    }[choice]
     for s in out.values():
         assert replace(s, **{f: getattr(base, f) for f in field}) == base
 
@@ -196,11 +238,18 @@ def test_every_comparison_holds_the_baseline_once_and_changes_one_thing(choice):
 def test_comparison_values():
     base = practice.Setting(width=16, depth=3, init="xavier", optimizer="momentum", lr=0.05)
     init = practice.levels("init", base, small=0.02, large=7.0)
-    assert list(init) == ["too small: N(0, 0.02²)", "Xavier (Glorot) (baseline)", "He",
-                          "too large: N(0, 7²)"]
+    assert list(init) == [
+        "too small: N(0, 0.02²)",
+        "Xavier (Glorot) (baseline)",
+        "He",
+        "too large: N(0, 7²)",
+    ]
     opt = practice.levels("optimizer", base, lrs={"sgd": 0.5, "momentum": 9.0, "adam": 0.01})
-    assert [(s.optimizer, s.lr) for s in opt.values()] == [("sgd", 0.5), ("momentum", 0.05),
-                                                           ("adam", 0.01)]
+    assert [(s.optimizer, s.lr) for s in opt.values()] == [
+        ("sgd", 0.5),
+        ("momentum", 0.05),
+        ("adam", 0.01),
+    ]
     assert [s.width for s in practice.levels("width", base).values()] == [2, 8, 16, 32]
     assert [s.batch_size for s in practice.levels("batch", base).values()] == [8, 32, None]
     odd = replace(base, init="small", scale=0.05)  # a baseline scale other than the compared one
@@ -211,8 +260,12 @@ def test_comparison_values():
 
 def test_recipe_ingredients_switch_on_one_at_a_time():
     hard = practice.hard(depth=5)
-    assert (hard.activation, hard.init, hard.optimizer, hard.skip) == ("sigmoid", "small", "sgd",
-                                                                       False)
+    assert (hard.activation, hard.init, hard.optimizer, hard.skip) == (
+        "sigmoid",
+        "small",
+        "sgd",
+        False,
+    )
     assert practice.recipe(hard, []) == hard
     only_adam = practice.recipe(hard, ["adam"], adam_lr=0.003)
     assert (only_adam.optimizer, only_adam.lr, only_adam.activation) == ("adam", 0.003, "sigmoid")
@@ -222,13 +275,17 @@ def test_recipe_ingredients_switch_on_one_at_a_time():
 
 # -- the sweep chart ---------------------------------------------------------------------------
 
+
 def sweep_table_with_divergence():
-    return {"lr": np.array([0.01, 0.1, 1.0, 10.0]),
-            "median": np.array([0.6, 0.05, 0.3, np.nan]),
-            "p10": np.array([0.55, 0.04, 0.1, np.nan]),
-            "p90": np.array([0.65, 0.07, 0.5, np.nan]),
-            "diverged": np.array([0, 0, 3, 8]), "overflowed": np.array([0, 0, 0, 2]),
-            "restarts": np.array([8, 8, 8, 8])}
+    return {
+        "lr": np.array([0.01, 0.1, 1.0, 10.0]),
+        "median": np.array([0.6, 0.05, 0.3, np.nan]),
+        "p10": np.array([0.55, 0.04, 0.1, np.nan]),
+        "p90": np.array([0.65, 0.07, 0.5, np.nan]),
+        "diverged": np.array([0, 0, 3, 8]),
+        "overflowed": np.array([0, 0, 0, 2]),
+        "restarts": np.array([8, 8, 8, 8]),
+    }
 
 
 def test_the_sweep_chart_marks_diverged_runs_and_holds_no_nan():
@@ -240,11 +297,12 @@ def test_the_sweep_chart_marks_diverged_runs_and_holds_no_nan():
     texts = {row.get("diverged_text") for row in rows}
     assert {"3/8 diverged", "all 8 diverged"} <= texts
     medians = [row["median"] for row in rows if "median" in row]
-    assert sorted(medians) == [0.05, 0.3, 0.6]   # the all-diverged rate has no point
+    assert sorted(medians) == [0.05, 0.3, 0.6]  # the all-diverged rate has no point
     assert "all 8 diverged" in chart.to_dict()["description"]
     marks = [layer["mark"] for layer in chart.to_dict()["layer"]]
     assert {"type": "point", "shape": "cross"}.items() <= next(
-        m for m in marks if m.get("shape") == "cross").items()
+        m for m in marks if m.get("shape") == "cross"
+    ).items()
 
 
 def test_band_and_restart_frames_have_no_nan_and_floor_zero_losses():
@@ -256,8 +314,9 @@ def test_band_and_restart_frames_have_no_nan_and_floor_zero_losses():
         assert not df.isna().any().any()
     assert lines["loss"].min() == views.FLOOR and len(lines) == 4
     chart = views.curves_chart(bands, 0.1, restarts=lines)
-    assert all(math.isfinite(v) for row in chart_data(chart) for v in row.values()
-               if isinstance(v, float))
+    assert all(
+        math.isfinite(v) for row in chart_data(chart) for v in row.values() if isinstance(v, float)
+    )
 
 
 def test_the_band_is_the_same_with_or_without_overflowed_restarts_elsewhere():
@@ -270,6 +329,7 @@ def test_the_band_is_the_same_with_or_without_overflowed_restarts_elsewhere():
     mixed = practice.band(practice.Runs(with_nan, np.full(16, -1), np.zeros(16, bool)))
     for k in ("p10", "median", "p90"):
         np.testing.assert_allclose(clean[k][:-1], mixed[k][:-1], rtol=0, atol=0)
-        np.testing.assert_allclose(clean[k], np.quantile(loss[clean["step"]],
-                                                         {"p10": .1, "median": .5, "p90": .9}[k],
-                                                         axis=1))
+        np.testing.assert_allclose(
+            clean[k],
+            np.quantile(loss[clean["step"]], {"p10": 0.1, "median": 0.5, "p90": 0.9}[k], axis=1),
+        )

@@ -1,5 +1,6 @@
 """Surfaces: the listed minima are true minima with the literature's values, and the convex flag
 agrees with what chords and curvature say about each surface."""
+
 import math
 
 import numpy as np
@@ -8,17 +9,35 @@ import torch
 
 from core import curvature, surfaces
 
-DESIGN_KEYS = ["bowl", "ravine", "rosenbrock", "himmelblau", "rastrigin", "ackley",
-               "six_hump_camel", "beale", "styblinski_tang", "saddle", "monkey_saddle",
-               "lee_saddle", "plateau", "logistic_2w", "deep_linear_2w"]
+DESIGN_KEYS = [
+    "bowl",
+    "ravine",
+    "rosenbrock",
+    "himmelblau",
+    "rastrigin",
+    "ackley",
+    "six_hump_camel",
+    "beale",
+    "styblinski_tang",
+    "saddle",
+    "monkey_saddle",
+    "lee_saddle",
+    "plateau",
+    "logistic_2w",
+    "deep_linear_2w",
+]
 CONVEX = {"bowl", "ravine", "logistic_2w"}
 WITH_MINIMA = [k for k in DESIGN_KEYS if surfaces.get(k).minima]
 
 # Minima as the literature gives them: (x, y, value), compared to 1e-4.
 ST = -39.16617  # Styblinski–Tang, per dimension, at -2.903534
 LITERATURE = {
-    "himmelblau": [(3.0, 2.0, 0.0), (-2.805118, 3.131312, 0.0), (-3.779310, -3.283186, 0.0),
-                   (3.584428, -1.848126, 0.0)],
+    "himmelblau": [
+        (3.0, 2.0, 0.0),
+        (-2.805118, 3.131312, 0.0),
+        (-3.779310, -3.283186, 0.0),
+        (3.584428, -1.848126, 0.0),
+    ],
     "six_hump_camel": [(0.0898, -0.7126, -1.0316), (-0.0898, 0.7126, -1.0316)],
     "styblinski_tang": [(-2.903534, -2.903534, 2 * ST)],
     "beale": [(3.0, 0.5, 0.0)],
@@ -65,7 +84,7 @@ def test_listed_minima_are_stationary_with_their_listed_values(key):
 
 def test_ackley_minimum_is_its_value_and_the_lowest_point_on_a_grid():
     s = surfaces.get("ackley")
-    (x, y, value), = s.minima
+    ((x, y, value),) = s.minima
     assert (x, y) == (0.0, 0.0) and abs(value) < 1e-4
     xs, ys, z = s.grid(101)  # odd, so the origin is on the grid
     i = int(z.argmin())
@@ -115,8 +134,10 @@ def test_convex_flag_agrees_with_chords_and_curvature(key):
     assert s.convex == (key in CONVEX)
     chords = curvature.chord_test(s, pairs=4000)
     (x0, x1), (y0, y1) = s.bounds
-    g = torch.cartesian_prod(torch.linspace(x0, x1, 41, dtype=torch.float64),
-                             torch.linspace(y0, y1, 41, dtype=torch.float64))
+    g = torch.cartesian_prod(
+        torch.linspace(x0, x1, 41, dtype=torch.float64),
+        torch.linspace(y0, y1, 41, dtype=torch.float64),
+    )
     downhill = curvature.index(curvature.eigenvalues(s, g)) > 0
     if s.convex:
         assert chords.share_failed == 0.0 and chords.worst is None

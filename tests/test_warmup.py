@@ -1,7 +1,6 @@
 """The start-up warm-up computes every lesson's default view and lesson scenes, so the class's
 first visit to each is a cache hit: after `warm()`, opening the page and stepping through its
 scenes starts no heavy computation (ui.gate counts every one that starts)."""
-import importlib
 
 import pytest
 import streamlit as st
@@ -12,15 +11,9 @@ from tests.test_classroom import ok, open_page, scene_buttons
 from ui import gate
 
 
-def compute_module(entry):
-    """ui/<lesson>_compute.py: the lesson's cached computations and its warm()."""
-    stem = entry.file.rsplit("/", 1)[-1].removesuffix(".py")
-    return importlib.import_module(f"ui.{stem}_compute")
-
-
 @pytest.mark.parametrize("entry", LESSONS, ids=[p.file for p in LESSONS])
 def test_warm_up_makes_the_default_view_and_every_scene_a_cache_hit(entry):
-    module = compute_module(entry)
+    module = entry.compute()
     assert module.warm in warmup.HOOKS, f"{entry.file}: its warm() is not a start-up hook"
     st.cache_data.clear()
     st.cache_resource.clear()

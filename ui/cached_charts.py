@@ -11,24 +11,34 @@ The conversion is Streamlit's own, the one `st.altair_chart` uses (a private fun
 Streamlit 1.67); tests/test_cached_charts.py checks that `draw` sends what `st.altair_chart`
 sends, so a Streamlit upgrade that changes it fails there.
 """
+
 from __future__ import annotations
 
-from typing import Callable, Literal
+from collections.abc import Callable
+from typing import Literal
 
 import altair as alt
 import streamlit as st
-from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+from ui.streamlit_internals import altair_to_vega_lite
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _spec(name: str, args: tuple, kwargs: dict, _build: Callable[..., alt.TopLevelMixin]) -> dict:
     """The Vega-Lite spec of _build(*args, **kwargs); `name` stands for _build in the key."""
-    return _convert_altair_to_vega_lite_spec(_build(*args, **kwargs))
+    return altair_to_vega_lite(_build(*args, **kwargs))
 
 
-def draw(where, build: Callable[..., alt.TopLevelMixin], *args,
-         width: int | Literal["stretch", "content"] = "stretch", key: str | None = None,
-         on_select: Literal["ignore", "rerun"] = "ignore", selection_mode=None, **kwargs):
+def draw(
+    where,
+    build: Callable[..., alt.TopLevelMixin],
+    *args,
+    width: int | Literal["stretch", "content"] = "stretch",
+    key: str | None = None,
+    on_select: Literal["ignore", "rerun"] = "ignore",
+    selection_mode=None,
+    **kwargs,
+):
     """`where.altair_chart(build(*args, **kwargs), width=…)`, with the spec cached.
 
     `build` must be a module-level function of its arguments alone (no lambda, no closure):
@@ -37,5 +47,6 @@ def draw(where, build: Callable[..., alt.TopLevelMixin], *args,
     if build.__name__ == "<lambda>" or build.__closure__ or "<locals>" in build.__qualname__:
         raise TypeError(f"draw() needs a module-level chart builder, not {build.__qualname__}")
     spec = _spec(f"{build.__module__}.{build.__qualname__}", args, kwargs, build)
-    return where.vega_lite_chart(spec=dict(spec), width=width, key=key, on_select=on_select,
-                                 selection_mode=selection_mode)
+    return where.vega_lite_chart(
+        spec=dict(spec), width=width, key=key, on_select=on_select, selection_mode=selection_mode
+    )

@@ -5,10 +5,11 @@ Okabe–Ito palette (Okabe & Ito 2008, safe for the common colour-vision deficie
 lines also differ by dash, so no information is carried by colour alone. Every chart has a
 `description` for screen readers.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import altair as alt
 import numpy as np
@@ -21,9 +22,14 @@ alt.data_transformers.disable_max_rows()
 PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442", "#000000"]
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4], [4, 2, 1, 2], [12, 2]]
 #: A five-pointed star as an SVG path in the unit box (Vega-Lite has no built-in star).
-STAR = "M" + "L".join(
-    f"{r * math.sin(k * math.pi / 5):.3f},{-r * math.cos(k * math.pi / 5):.3f}"
-    for k, r in zip(range(10), [1, 0.4] * 5)) + "Z"
+STAR = (
+    "M"
+    + "L".join(
+        f"{r * math.sin(k * math.pi / 5):.3f},{-r * math.cos(k * math.pi / 5):.3f}"
+        for k, r in zip(range(10), [1, 0.4] * 5)
+    )
+    + "Z"
+)
 
 
 #: Fill the width, but keep the plot's own height (legends and titles are added around it).
@@ -78,9 +84,15 @@ def kind_frame(xs, ys, kinds, kind_names: Sequence[str]) -> pd.DataFrame:
     up = np.minimum(rows + 1, ny)
     above = (rows + 1 < ny) & (missing[up, ends] - missing[up, starts] == 0)
     dx, dy = 0.9 * (xe[1] - xe[0]), 0.9 * (ye[1] - ye[0])
-    return pd.DataFrame({"x": xe[starts], "x2": np.minimum(xe[ends] + dx * right, xe[-1]),
-                         "y": ye[rows], "y2": np.minimum(ye[rows + 1] + dy * above, ye[-1]),
-                         "kind": names[k[rows, starts]]})
+    return pd.DataFrame(
+        {
+            "x": xe[starts],
+            "x2": np.minimum(xe[ends] + dx * right, xe[-1]),
+            "y": ye[rows],
+            "y2": np.minimum(ye[rows + 1] + dy * above, ye[-1]),
+            "kind": names[k[rows, starts]],
+        }
+    )
 
 
 def surface_frame(xs, ys, z) -> pd.DataFrame:
@@ -136,9 +148,18 @@ def _domain(values: np.ndarray) -> list[float]:
     return [float(values.min()), float(values.max())]
 
 
-def surface_heatmap(xs, ys, z, title: str = "", bands: int = 12, width: int | None = None,
-                    height: int = 380, x_title: str = "x", y_title: str = "y",
-                    edges: Sequence[float] | None = None) -> alt.Chart:
+def surface_heatmap(
+    xs,
+    ys,
+    z,
+    title: str = "",
+    bands: int = 12,
+    width: int | None = None,
+    height: int = 380,
+    x_title: str = "x",
+    y_title: str = "y",
+    edges: Sequence[float] | None = None,
+) -> alt.Chart:
     """The surface as filled contours: colour quantised into bands, each run of equal band along
     a row drawn as one rectangle. `edges` fixes the bands (e.g. shared by charts side by side);
     by default banded_scale picks them."""
@@ -153,23 +174,40 @@ def surface_heatmap(xs, ys, z, title: str = "", bands: int = 12, width: int | No
         alt.Chart(df)
         .mark_rect(clip=True, opacity=1, strokeWidth=0)
         .encode(
-            x=alt.X("x:Q", title=x_title, axis=axis,
-                    scale=alt.Scale(domain=_domain(xs), nice=False, zero=False)),
+            x=alt.X(
+                "x:Q",
+                title=x_title,
+                axis=axis,
+                scale=alt.Scale(domain=_domain(xs), nice=False, zero=False),
+            ),
             x2="x2:Q",
-            y=alt.Y("y:Q", title=y_title, axis=axis,
-                    scale=alt.Scale(domain=_domain(ys), nice=False, zero=False)),
+            y=alt.Y(
+                "y:Q",
+                title=y_title,
+                axis=axis,
+                scale=alt.Scale(domain=_domain(ys), nice=False, zero=False),
+            ),
             y2="y2:Q",
             # One legend entry per band, equally spaced (a threshold scale's legend would give
             # log-spaced bands very unequal lengths).
-            color=alt.Color("band:O", sort=labels, scale=alt.Scale(domain=labels, scheme="viridis"),
-                            legend=alt.Legend(title="loss", symbolType="square", symbolSize=140,
-                                              labelLimit=220)),
+            color=alt.Color(
+                "band:O",
+                sort=labels,
+                scale=alt.Scale(domain=labels, scheme="viridis"),
+                legend=alt.Legend(
+                    title="loss", symbolType="square", symbolSize=140, labelLimit=220
+                ),
+            ),
             tooltip=[alt.Tooltip("band:N", title="loss")],
         )
-        .properties(height=height, description=(
-            f"Heatmap of the loss over {x_title} and {y_title}, in {len(edges) + 1} colour bands"
-            f"{' spaced logarithmically' if log else ''}; darker is lower. "
-            "Blank cells are undefined."))
+        .properties(
+            height=height,
+            description=(
+                f"Heatmap of the loss over {x_title} and {y_title}, in {len(edges) + 1} colour bands"
+                f"{' spaced logarithmically' if log else ''}; darker is lower. "
+                "Blank cells are undefined."
+            ),
+        )
     )
     if title:
         chart = chart.properties(title=title)
@@ -184,25 +222,48 @@ def minima_layer(minima: Sequence[Sequence[float]]) -> alt.LayerChart:
     rows = [tuple(float(v) for v in m[:3]) for m in minima]
     best = min((r[2] for r in rows), default=0.0)
     df = pd.DataFrame(
-        [{"x": x, "y": y, "loss": v,
-          "minimum": "global" if abs(v - best) <= 1e-9 * max(1.0, abs(best)) else "local"}
-         for x, y, v in rows], columns=["x", "y", "loss", "minimum"])
-    tips = ["minimum:N", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f"),
-            alt.Tooltip("loss:Q", format=".4~g")]
+        [
+            {
+                "x": x,
+                "y": y,
+                "loss": v,
+                "minimum": "global" if abs(v - best) <= 1e-9 * max(1.0, abs(best)) else "local",
+            }
+            for x, y, v in rows
+        ],
+        columns=["x", "y", "loss", "minimum"],
+    )
+    tips = [
+        "minimum:N",
+        alt.Tooltip("x:Q", format=".4f"),
+        alt.Tooltip("y:Q", format=".4f"),
+        alt.Tooltip("loss:Q", format=".4~g"),
+    ]
     marks = [
-        alt.Chart(df).transform_filter(alt.datum.minimum == kind)
-        .mark_point(shape=shape, size=size, filled=True, fill="white", stroke="black",
-                    strokeWidth=1, opacity=1, clip=True)
+        alt.Chart(df)
+        .transform_filter(alt.datum.minimum == kind)
+        .mark_point(
+            shape=shape,
+            size=size,
+            filled=True,
+            fill="white",
+            stroke="black",
+            strokeWidth=1,
+            opacity=1,
+            clip=True,
+        )
         .encode(x="x:Q", y="y:Q", tooltip=tips)
         for kind, shape, size in (("local", "cross", 70), ("global", STAR, 280))
     ]
     n_global = int((df["minimum"] == "global").sum())
     return alt.layer(*marks).properties(
         description=f"{len(df)} known minima: {n_global} global (white stars), "
-                    f"{len(df) - n_global} local (white crosses).")
+        f"{len(df) - n_global} local (white crosses)."
+    )
 
 
 # -- runs on the surface ----------------------------------------------------------------------
+
 
 def _runs(df: pd.DataFrame) -> list[str]:
     return [str(r) for r in pd.unique(df["run"])]
@@ -215,15 +276,17 @@ def _legend(orient: str = "right") -> alt.Legend:
 
 
 def _run_color(df: pd.DataFrame, orient: str = "right") -> alt.Color:
-    return alt.Color("run:N", scale=alt.Scale(domain=_runs(df), range=PALETTE),
-                     legend=_legend(orient))
+    return alt.Color(
+        "run:N", scale=alt.Scale(domain=_runs(df), range=PALETTE), legend=_legend(orient)
+    )
 
 
 def _run_stroke(df: pd.DataFrame, orient: str = "right") -> alt.Stroke:
     """Run colours on the stroke channel: over a heatmap the colour channel belongs to the loss,
     and sharing it would split the runs' colour and dash into two legends."""
-    return alt.Stroke("run:N", scale=alt.Scale(domain=_runs(df), range=PALETTE),
-                      legend=_legend(orient))
+    return alt.Stroke(
+        "run:N", scale=alt.Scale(domain=_runs(df), range=PALETTE), legend=_legend(orient)
+    )
 
 
 def _marker_color(df: pd.DataFrame) -> tuple[pd.DataFrame, alt.Color]:
@@ -234,8 +297,9 @@ def _marker_color(df: pd.DataFrame) -> tuple[pd.DataFrame, alt.Color]:
 
 
 def _run_dash(df: pd.DataFrame, orient: str = "right") -> alt.StrokeDash:
-    return alt.StrokeDash("run:N", scale=alt.Scale(domain=_runs(df), range=DASHES),
-                          legend=_legend(orient))
+    return alt.StrokeDash(
+        "run:N", scale=alt.Scale(domain=_runs(df), range=DASHES), legend=_legend(orient)
+    )
 
 
 def _group(df: pd.DataFrame) -> list[str]:
@@ -249,37 +313,54 @@ def paths_layer(df: pd.DataFrame) -> alt.Chart:
     A white halo under every line keeps it visible on any part of the heatmap.
     """
     df = df.assign(run=df["run"].astype(str))
-    base = alt.Chart(df).encode(x="x:Q", y="y:Q", order="step:Q",
-                                detail=[f"{c}:N" for c in _group(df)])
+    base = alt.Chart(df).encode(
+        x="x:Q", y="y:Q", order="step:Q", detail=[f"{c}:N" for c in _group(df)]
+    )
     halo = base.mark_line(color="white", strokeWidth=5, opacity=0.8, clip=True)
     line = base.mark_line(strokeWidth=2.5, clip=True).encode(
-        stroke=_run_stroke(df, "bottom"), strokeDash=_run_dash(df, "bottom"),
-        tooltip=["run:N", "step:Q", alt.Tooltip("x:Q", format=".3f"),
-                 alt.Tooltip("y:Q", format=".3f")])
+        stroke=_run_stroke(df, "bottom"),
+        strokeDash=_run_dash(df, "bottom"),
+        tooltip=[
+            "run:N",
+            "step:Q",
+            alt.Tooltip("x:Q", format=".3f"),
+            alt.Tooltip("y:Q", format=".3f"),
+        ],
+    )
     marked, colour = _marker_color(df)
     start = (
         alt.Chart(marked)
         .transform_joinaggregate(first="min(step)", groupby=_group(df))
         .transform_filter("datum.step == datum.first")
         .mark_point(filled=True, size=90, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
-        .encode(x="x:Q", y="y:Q", color=colour,
-                tooltip=["run:N", alt.Tooltip("x:Q", format=".3f", title="start x"),
-                         alt.Tooltip("y:Q", format=".3f", title="start y")])
+        .encode(
+            x="x:Q",
+            y="y:Q",
+            color=colour,
+            tooltip=[
+                "run:N",
+                alt.Tooltip("x:Q", format=".3f", title="start x"),
+                alt.Tooltip("y:Q", format=".3f", title="start y"),
+            ],
+        )
     )
     return alt.layer(halo, line, start).properties(
         description=f"Paths of {len(_runs(df))} runs over the surface; each starts at a dot, "
-                    "runs differ by colour and by the dash of their lines.")
+        "runs differ by colour and by the dash of their lines."
+    )
 
 
-def scrub_marker(df: pd.DataFrame, max_step: int, name: str = "step"
-                 ) -> tuple[alt.Parameter, alt.Chart]:
+def scrub_marker(
+    df: pd.DataFrame, max_step: int, name: str = "step"
+) -> tuple[alt.Parameter, alt.Chart]:
     """A slider (no rerun) and a marker at each run's latest recorded step ≤ the slider.
 
     The param is already added to the returned chart; layer the chart over the surface.
     """
     df = df.assign(run=df["run"].astype(str))
-    param = alt.param(name=name, value=0,
-                      bind=alt.binding_range(min=0, max=int(max_step), step=1, name="step "))
+    param = alt.param(
+        name=name, value=0, bind=alt.binding_range(min=0, max=int(max_step), step=1, name="step ")
+    )
     tips = ["run:N", "step:Q", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")]
     if "loss" in df.columns:
         tips.append(alt.Tooltip("loss:Q", format=".4~g"))
@@ -314,11 +395,15 @@ def click_layer(bounds, n: int = 41, frame: pd.DataFrame | None = None) -> alt.C
         keep_x = xs[:: max(1, round(len(xs) / n))]
         keep_y = ys[:: max(1, round(len(ys) / n))]
         frame = frame[frame["x"].isin(keep_x) & frame["y"].isin(keep_y)]
-        tips = [alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f"),
-                alt.Tooltip("loss:Q", format=".4~g")]
+        tips = [
+            alt.Tooltip("x:Q", format=".3f"),
+            alt.Tooltip("y:Q", format=".3f"),
+            alt.Tooltip("loss:Q", format=".4~g"),
+        ]
     start = alt.selection_point(name="start", on="click", fields=["x", "y"], nearest=True)
     return (
-        alt.Chart(frame).mark_point(opacity=0.001, size=30)
+        alt.Chart(frame)
+        .mark_point(opacity=0.001, size=30)
         .encode(x="x:Q", y="y:Q", tooltip=tips)
         .add_params(start)
         .properties(description="Click anywhere on the surface to start the runs there.")
@@ -327,8 +412,15 @@ def click_layer(bounds, n: int = 41, frame: pd.DataFrame | None = None) -> alt.C
 
 # -- curves over steps ------------------------------------------------------------------------
 
-def loss_chart(df: pd.DataFrame, y: str = "loss", log_y: bool = False, title: str = "",
-               height: int = 260, legend_orient: str = "right") -> alt.Chart:
+
+def loss_chart(
+    df: pd.DataFrame,
+    y: str = "loss",
+    log_y: bool = False,
+    title: str = "",
+    height: int = 260,
+    legend_orient: str = "right",
+) -> alt.Chart:
     """One line per run (and restart) of `y` against step; on a log axis values ≤ 0 are dropped
     and the subtitle says how many. legend_orient="bottom" suits narrow columns."""
     df = df.assign(run=df["run"].astype(str))
@@ -341,81 +433,138 @@ def loss_chart(df: pd.DataFrame, y: str = "loss", log_y: bool = False, title: st
     df = df[ok]
     detail = "restart:N" if "restart" in df.columns else alt.Undefined
     chart = (
-        alt.Chart(df).mark_line(strokeWidth=2)
-        .encode(x=alt.X("step:Q", title="step"),
-                y=alt.Y(f"{y}:Q", title=y.replace("_", " "),
-                        scale=alt.Scale(type="log") if log_y else alt.Undefined),
-                color=_run_color(df, legend_orient), strokeDash=_run_dash(df, legend_orient),
-                detail=detail, order="step:Q",
-                tooltip=["run:N", "step:Q", alt.Tooltip(f"{y}:Q", format=".4~g")])
-        .properties(height=height, description=(
-            f"{y.replace('_', ' ')} against step for {len(_runs(df))} runs"
-            f"{' on a log scale' if log_y else ''}. {note}").strip())
+        alt.Chart(df)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("step:Q", title="step"),
+            y=alt.Y(
+                f"{y}:Q",
+                title=y.replace("_", " "),
+                scale=alt.Scale(type="log") if log_y else alt.Undefined,
+            ),
+            color=_run_color(df, legend_orient),
+            strokeDash=_run_dash(df, legend_orient),
+            detail=detail,
+            order="step:Q",
+            tooltip=["run:N", "step:Q", alt.Tooltip(f"{y}:Q", format=".4~g")],
+        )
+        .properties(
+            height=height,
+            description=(
+                f"{y.replace('_', ' ')} against step for {len(_runs(df))} runs"
+                f"{' on a log scale' if log_y else ''}. {note}"
+            ).strip(),
+        )
     )
     if title or note:
         chart = chart.properties(title=alt.Title(title, subtitle=note) if note else title)
     return chart
 
 
-def histogram(df: pd.DataFrame, field: str, color: str | None = None, bins: int = 40,
-              title: str = "", rule: float | None = None, rule_label: str = "global minimum",
-              height: int = 240) -> alt.Chart:
+def histogram(
+    df: pd.DataFrame,
+    field: str,
+    color: str | None = None,
+    bins: int = 40,
+    title: str = "",
+    rule: float | None = None,
+    rule_label: str = "global minimum",
+    height: int = 240,
+) -> alt.Chart:
     """Counts of `field` in up to `bins` bins (stacked by `color`), with an optional dashed line
     at x = rule (e.g. the global minimum's loss)."""
-    enc = {"x": alt.X(f"{field}:Q", bin=alt.Bin(maxbins=bins), title=field.replace("_", " ")),
-           "y": alt.Y("count():Q", title="count"),
-           "tooltip": [alt.Tooltip(f"{field}:Q", bin=alt.Bin(maxbins=bins)), "count():Q"]}
+    enc = {
+        "x": alt.X(f"{field}:Q", bin=alt.Bin(maxbins=bins), title=field.replace("_", " ")),
+        "y": alt.Y("count():Q", title="count"),
+        "tooltip": [alt.Tooltip(f"{field}:Q", bin=alt.Bin(maxbins=bins)), "count():Q"],
+    }
     if color is not None:
         groups = [str(g) for g in pd.unique(df[color])]
         df = df.assign(**{color: df[color].astype(str)})
-        enc["color"] = alt.Color(f"{color}:N", scale=alt.Scale(domain=groups, range=PALETTE),
-                                 legend=alt.Legend(title=color.replace("_", " ")))
+        enc["color"] = alt.Color(
+            f"{color}:N",
+            scale=alt.Scale(domain=groups, range=PALETTE),
+            legend=alt.Legend(title=color.replace("_", " ")),
+        )
         enc["tooltip"].insert(0, f"{color}:N")
     bars = alt.Chart(df).mark_bar().encode(**enc)
     desc = f"Histogram of {field.replace('_', ' ')} over {len(df)} values"
     if rule is None:
         chart = bars
     else:
-        line = (alt.Chart(pd.DataFrame({"at": [float(rule)], "what": [rule_label]}))
-                .mark_rule(color="black", strokeDash=[6, 3], strokeWidth=2)
-                .encode(x="at:Q", tooltip=[alt.Tooltip("what:N", title=""),
-                                           alt.Tooltip("at:Q", format=".4~g", title="at")]))
+        line = (
+            alt.Chart(pd.DataFrame({"at": [float(rule)], "what": [rule_label]}))
+            .mark_rule(color="black", strokeDash=[6, 3], strokeWidth=2)
+            .encode(
+                x="at:Q",
+                tooltip=[
+                    alt.Tooltip("what:N", title=""),
+                    alt.Tooltip("at:Q", format=".4~g", title="at"),
+                ],
+            )
+        )
         chart = alt.layer(bars, line)
         desc += f"; the dashed line marks the {rule_label} at {rule:.4g}"
     chart = chart.properties(height=height, description=desc + ".")
     return chart.properties(title=title) if title else chart
 
 
-def band_chart(df: pd.DataFrame, x: str, y: str, group: str, title: str = "",
-               log_y: bool = False, height: int = 260) -> alt.Chart:
+def band_chart(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    group: str,
+    title: str = "",
+    log_y: bool = False,
+    height: int = 260,
+) -> alt.Chart:
     """Median line and 10–90% band of `y` over `x` for each `group` (for many restarts)."""
-    stats = (df.assign(**{group: df[group].astype(str)})
-             .groupby([group, x], sort=False)[y]
-             .quantile([0.1, 0.5, 0.9]).unstack().reset_index()
-             .rename(columns={0.1: "p10", 0.5: "median", 0.9: "p90"}))
+    stats = (
+        df.assign(**{group: df[group].astype(str)})
+        .groupby([group, x], sort=False)[y]
+        .quantile([0.1, 0.5, 0.9])
+        .unstack()
+        .reset_index()
+        .rename(columns={0.1: "p10", 0.5: "median", 0.9: "p90"})
+    )
     groups = [str(g) for g in pd.unique(stats[group])]
     # One legend for fill, stroke and dash: a `legend=None` on one of them hides all three.
     legend = alt.Legend(title=group.replace("_", " "), symbolType="stroke")
     scale = alt.Scale(type="log") if log_y else alt.Undefined
     base = alt.Chart(stats).encode(x=alt.X(f"{x}:Q", title=x.replace("_", " ")))
     band = base.mark_area(opacity=0.25).encode(
-        y=alt.Y("p10:Q", title=y.replace("_", " "), scale=scale), y2="p90:Q",
-        fill=alt.Fill(f"{group}:N", scale=alt.Scale(domain=groups, range=PALETTE), legend=legend))
+        y=alt.Y("p10:Q", title=y.replace("_", " "), scale=scale),
+        y2="p90:Q",
+        fill=alt.Fill(f"{group}:N", scale=alt.Scale(domain=groups, range=PALETTE), legend=legend),
+    )
     line = base.mark_line(strokeWidth=2).encode(
         y=alt.Y("median:Q", scale=scale),
-        stroke=alt.Stroke(f"{group}:N", scale=alt.Scale(domain=groups, range=PALETTE),
-                          legend=legend),
-        strokeDash=alt.StrokeDash(f"{group}:N", scale=alt.Scale(domain=groups, range=DASHES),
-                                  legend=legend),
-        tooltip=[f"{group}:N", f"{x}:Q", alt.Tooltip("median:Q", format=".4~g"),
-                 alt.Tooltip("p10:Q", format=".4~g"), alt.Tooltip("p90:Q", format=".4~g")])
-    chart = alt.layer(band, line).properties(height=height, description=(
-        f"Median of {y.replace('_', ' ')} against {x.replace('_', ' ')} per {group}, with a "
-        "shaded band from the 10th to the 90th percentile."))
+        stroke=alt.Stroke(
+            f"{group}:N", scale=alt.Scale(domain=groups, range=PALETTE), legend=legend
+        ),
+        strokeDash=alt.StrokeDash(
+            f"{group}:N", scale=alt.Scale(domain=groups, range=DASHES), legend=legend
+        ),
+        tooltip=[
+            f"{group}:N",
+            f"{x}:Q",
+            alt.Tooltip("median:Q", format=".4~g"),
+            alt.Tooltip("p10:Q", format=".4~g"),
+            alt.Tooltip("p90:Q", format=".4~g"),
+        ],
+    )
+    chart = alt.layer(band, line).properties(
+        height=height,
+        description=(
+            f"Median of {y.replace('_', ' ')} against {x.replace('_', ' ')} per {group}, with a "
+            "shaded band from the 10th to the 90th percentile."
+        ),
+    )
     return chart.properties(title=title) if title else chart
 
 
 # -- assembling -------------------------------------------------------------------------------
+
 
 def layer(*charts, title: str | None = None) -> alt.LayerChart:
     """Layer charts into one view; the first child's title (or `title`) moves to the top and
@@ -431,17 +580,18 @@ def layer(*charts, title: str | None = None) -> alt.LayerChart:
         if c.description is not alt.Undefined:
             descs.append(c.description)
         kids.append(c)
-    out = alt.layer(*kids).properties(description=" ".join(descs) or "Layered chart.",
-                                      autosize=FIT_X)
+    out = alt.layer(*kids).properties(
+        description=" ".join(descs) or "Layered chart.", autosize=FIT_X
+    )
     top = title if title is not None else (titles[0] if titles else None)
     return out.properties(title=top) if top else out
 
 
-def walks_on_surface(xs, ys, z, paths: pd.DataFrame, minima, height: int = 420
-                     ) -> alt.LayerChart:
+def walks_on_surface(xs, ys, z, paths: pd.DataFrame, minima, height: int = 420) -> alt.LayerChart:
     """A surface with optimiser paths (run_frame) walking on it and its minima starred."""
-    return layer(surface_heatmap(xs, ys, z, height=height), paths_layer(paths),
-                 minima_layer(minima))
+    return layer(
+        surface_heatmap(xs, ys, z, height=height), paths_layer(paths), minima_layer(minima)
+    )
 
 
 def run_frame(run, labels: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -461,12 +611,14 @@ def run_frame(run, labels: str | Sequence[str] | None = None) -> pd.DataFrame:
         names = [str(v) for v in labels]
         if len(names) != m:
             raise ValueError(f"got {len(names)} labels for {m} recorded restarts")
-    return pd.DataFrame({
-        "run": np.tile(np.array(names, dtype=object), t),
-        "restart": np.tile(np.arange(m), t),
-        "step": np.repeat(steps, m),
-        "x": _finite(path[..., 0]).ravel(),
-        "y": _finite(path[..., 1]).ravel(),
-        "loss": loss.ravel(),
-        "grad_norm": gn.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "run": np.tile(np.array(names, dtype=object), t),
+            "restart": np.tile(np.arange(m), t),
+            "step": np.repeat(steps, m),
+            "x": _finite(path[..., 0]).ravel(),
+            "y": _finite(path[..., 1]).ravel(),
+            "loss": loss.ravel(),
+            "grad_norm": gn.ravel(),
+        }
+    )

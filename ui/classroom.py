@@ -3,18 +3,21 @@ export of data and settings, references, and sections shown one at a time when p
 
 Kept in one place so that pages never need retrofitting when the classroom features grow.
 """
+
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
-from typing import Iterator, Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
 
-from .controls import set_values
+from ui import settings as bound
+from ui.controls import set_values, show_problem
 
 #: The presentation-mode toggle's key: one switch for the whole app, kept in the URL.
 PRESENT = "present"
@@ -37,6 +40,7 @@ def _slug(text: str) -> str:
 
 # -- presentation -----------------------------------------------------------------------------
 
+
 def is_present() -> bool:
     return bool(st.session_state.get(PRESENT, False))
 
@@ -47,9 +51,12 @@ def page_setup(title: str, idea: str) -> bool:
     st.session_state[_FIRST] = None
     head, switch = st.columns([4, 1], vertical_alignment="bottom")
     head.title(title)
-    present = switch.toggle("Presentation mode", key=PRESENT, bind="query-params",
-                            help="For a projector: larger type, settings folded away, "
-                                 "one chart at a time.")
+    present = switch.toggle(
+        "Presentation mode",
+        key=PRESENT,
+        bind="query-params",
+        help="For a projector: larger type, settings folded away, one chart at a time.",
+    )
     if present:
         st.html(_PRESENT_CSS)
     st.markdown(idea)
@@ -63,8 +70,9 @@ def controls(label: str = "Settings"):
 
 def glossary(words: str) -> None:
     """The page's terms, each defined once: open normally, folded away in presentation mode."""
-    with st.expander("Words used on this page", icon=":material/menu_book:",
-                     expanded=not is_present()):
+    with st.expander(
+        "Words used on this page", icon=":material/menu_book:", expanded=not is_present()
+    ):
         st.markdown(words)
 
 
@@ -84,23 +92,46 @@ def section(title: str) -> Iterator[None]:
             yield
 
 
+def guarded(section):
+    """A page section (a function) that shows a refused or impossible request — core's
+    ValueErrors: a BudgetError, a busy server, a bad formula, a setting an optimiser refuses —
+    as a plain message in its place instead of a traceback; the rest of the page goes on."""
+
+    @functools.wraps(section)
+    def run(*args, **kwargs):
+        try:
+            return section(*args, **kwargs)
+        except ValueError as exc:
+            show_problem(exc)
+            return None
+
+    return run
+
+
 # -- lesson scenes ----------------------------------------------------------------------------
 
-def scenes(prefix: str, scenes: Mapping[str, Mapping[str, object]]) -> None:
-    """A row of buttons, one per named scene; a click sets every widget in the scene (by key)
-    before the page reruns, so the address bar then holds the scene's link.
-    The scene matching the current settings is highlighted."""
+
+def scenes(prefix: str, scenes: Mapping[str, Sequence[bound.Settings]]) -> None:
+    """A row of buttons, one per named scene (the settings of each section it sets); a click
+    sets every control of those sections before the page reruns, so the address bar then holds
+    the scene's link. The scene matching the current settings is highlighted."""
     _SCENES[prefix] = list(scenes)
     if not scenes:
         return
     row = st.container(horizontal=True, vertical_alignment="center")
     row.markdown("**Lesson scenes**")
     state = st.session_state
-    for i, (name, values) in enumerate(scenes.items()):
+    for i, (name, scene) in enumerate(scenes.items()):
+        values = bound.values(*scene)
         active = all(k in state and state[k] == v for k, v in values.items())
-        row.button(name, key=_private(prefix, f"scene_{i}"), on_click=set_values,
-                   args=(values,), type="primary" if active else "secondary",
-                   icon=":material/slideshow:")
+        row.button(
+            name,
+            key=_private(prefix, f"scene_{i}"),
+            on_click=set_values,
+            args=(values,),
+            type="primary" if active else "secondary",
+            icon=":material/slideshow:",
+        )
 
 
 def scene_names(prefix: str) -> list[str]:
@@ -109,6 +140,7 @@ def scene_names(prefix: str) -> list[str]:
 
 
 # -- predict, then run ------------------------------------------------------------------------
+
 
 def _commit(prefix: str) -> None:
     st.session_state[_private(prefix, "committed")] = st.session_state.get(f"{prefix}_guess")
@@ -119,22 +151,31 @@ def predict(prefix: str, question: str, options: Sequence[str], answer: str, exp
     so a shared link does not give the answer away. Returns whether the answer is shown."""
     with st.container(border=True):
         st.markdown(f":material/psychology_alt: **Predict first.** {question}")
-        guess = st.radio(question, list(options), index=None, key=f"{prefix}_guess",
-                         label_visibility="collapsed")
-        st.button("Commit my guess", key=_private(prefix, "commit"), disabled=guess is None,
-                  on_click=_commit, args=(prefix,))
+        guess = st.radio(
+            question, list(options), index=None, key=f"{prefix}_guess", label_visibility="collapsed"
+        )
+        st.button(
+            "Commit my guess",
+            key=_private(prefix, "commit"),
+            disabled=guess is None,
+            on_click=_commit,
+            args=(prefix,),
+        )
         committed = st.session_state.get(_private(prefix, "committed"))
         if committed is None:
             return False
         if committed == answer:
             st.success(f"Right — {answer}. {explain}", icon=":material/check_circle:")
         else:
-            st.info(f"You guessed {committed}; the answer is {answer}. {explain}",
-                    icon=":material/lightbulb:")
+            st.info(
+                f"You guessed {committed}; the answer is {answer}. {explain}",
+                icon=":material/lightbulb:",
+            )
         return True
 
 
 # -- export -----------------------------------------------------------------------------------
+
 
 def to_csv(df: pd.DataFrame) -> str:
     return df.to_csv(index=False)
@@ -144,20 +185,10 @@ def to_json(settings: Mapping[str, object]) -> str:
     return json.dumps(dict(settings), indent=2, sort_keys=True, default=str)
 
 
-def _plain(v) -> bool:
-    if isinstance(v, (list, tuple)):
-        return all(_plain(x) for x in v)
-    return v is None or isinstance(v, (str, int, float, bool))
-
-
-def current_settings(prefix: str) -> dict[str, object]:
-    """The page's widget values (keys starting with prefix + "_"), by widget key, so a settings
-    file can be read back as a scene. The hidden guess and non-plain values are left out."""
-    state = st.session_state
-    keys = [k for k in state if isinstance(k, str) and k.startswith(prefix + "_")
-            and k != f"{prefix}_guess"]
-    return {k: (list(state[k]) if isinstance(state[k], tuple) else state[k])
-            for k in sorted(keys) if _plain(state[k])}
+def current_settings(*sections: type[bound.Settings]) -> dict[str, object]:
+    """The settings of the given sections as their controls hold them now, by URL key, so a
+    settings file can be read back as a scene."""
+    return dict(sorted(bound.values(*(S.from_state() for S in sections)).items()))
 
 
 def export(prefix: str, frames: Mapping[str, pd.DataFrame], settings: Mapping[str, object]) -> None:
@@ -166,12 +197,22 @@ def export(prefix: str, frames: Mapping[str, pd.DataFrame], settings: Mapping[st
     with st.expander("Download the data and settings", icon=":material/download:"):
         row = st.container(horizontal=True)
         for name, df in frames.items():
-            row.download_button(f"{name} (CSV)", data=partial(to_csv, df),
-                                file_name=f"{prefix}-{_slug(name)}.csv", mime="text/csv",
-                                key=_private(prefix, f"csv_{_slug(name)}"), on_click="ignore")
-        row.download_button("Settings (JSON)", data=partial(to_json, dict(settings)),
-                            file_name=f"{prefix}-settings.json", mime="application/json",
-                            key=_private(prefix, "json"), on_click="ignore")
+            row.download_button(
+                f"{name} (CSV)",
+                data=partial(to_csv, df),
+                file_name=f"{prefix}-{_slug(name)}.csv",
+                mime="text/csv",
+                key=_private(prefix, f"csv_{_slug(name)}"),
+                on_click="ignore",
+            )
+        row.download_button(
+            "Settings (JSON)",
+            data=partial(to_json, dict(settings)),
+            file_name=f"{prefix}-settings.json",
+            mime="application/json",
+            key=_private(prefix, "json"),
+            on_click="ignore",
+        )
 
 
 def references(items: Sequence[str]) -> None:

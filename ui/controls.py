@@ -11,19 +11,20 @@ _ui_<p>_… so that `classroom.current_settings(p)` skips it.
 Changing the surface resets that prefix's start point and learning rates, and changing the
 optimiser resets its learning rate and settings: their defaults depend on the choice.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator, Mapping, Sequence
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
 
 from core import BudgetError, optimizers, surfaces
 from core.expressions import MAX_LENGTH
 from core.surfaces import ExpressionError, Surface
+from ui.streamlit_internals import drawing_outside_cache
 
 CUSTOM = "custom"
 DEFAULT_FORMULA = "sin(x) * cos(y) + 0.1 * (x**2 + y**2)"
@@ -37,10 +38,11 @@ def _private(prefix: str, name: str) -> str:
 
 # -- surfaces ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SurfaceChoice:
-    key: str          # a surface key, or "custom"
-    formula: str      # the typed formula ("" unless custom)
+    key: str  # a surface key, or "custom"
+    formula: str  # the typed formula ("" unless custom)
     surface: Surface
 
 
@@ -89,29 +91,49 @@ def set_values(values: Mapping[str, object]) -> None:
 
 def _reset_dependents(prefix: str) -> None:
     """Callback: the start point and learning rates have defaults that follow the surface."""
-    _reset_later([f"{prefix}_x0", f"{prefix}_y0"] + [
-        k for k in st.session_state
-        if isinstance(k, str) and k.startswith(prefix + "_") and k.endswith("_lr")])
+    _reset_later(
+        [f"{prefix}_x0", f"{prefix}_y0"]
+        + [
+            k
+            for k in st.session_state
+            if isinstance(k, str) and k.startswith(prefix + "_") and k.endswith("_lr")
+        ]
+    )
 
 
-def surface_picker(prefix: str, default: str = "himmelblau", allow_custom: bool = True,
-                   only: Sequence[str] | None = None) -> SurfaceChoice:
+def surface_picker(
+    prefix: str,
+    default: str = "himmelblau",
+    allow_custom: bool = True,
+    only: Sequence[str] | None = None,
+) -> SurfaceChoice:
     """Pick a surface (grouped labels), or type a formula; a broken formula shows its error
     right under the box and the last good formula (or the default surface) is used."""
     keys = [k for group in surfaces.groups().values() for k in group if only is None or k in only]
     if allow_custom:
         keys.append(CUSTOM)
     index = keys.index(default) if default in keys else 0
-    key = st.selectbox("Error surface", keys, index=index, format_func=_surface_label,
-                       key=f"{prefix}_surface", bind="query-params",
-                       on_change=_reset_dependents, args=(prefix,))
+    key = st.selectbox(
+        "Error surface",
+        keys,
+        index=index,
+        format_func=_surface_label,
+        key=f"{prefix}_surface",
+        bind="query-params",
+        on_change=_reset_dependents,
+        args=(prefix,),
+    )
     if key != CUSTOM:
         return SurfaceChoice(key, "", surface_for(key))
     text = st.text_input(
-        "Your formula in x and y", value=DEFAULT_FORMULA, max_chars=MAX_LENGTH,
-        key=f"{prefix}_formula", bind="query-params",
+        "Your formula in x and y",
+        value=DEFAULT_FORMULA,
+        max_chars=MAX_LENGTH,
+        key=f"{prefix}_formula",
+        bind="query-params",
         help="Use x, y, numbers, + − * / ** and ( ); functions such as sin, cos, exp, log, sqrt, "
-             "abs, tanh, sigmoid, min(a, b), max(a, b); constants pi and e.")
+        "abs, tanh, sigmoid, min(a, b), max(a, b); constants pi and e.",
+    )
     good = _private(prefix, "good_formula")
     try:
         surface = surface_for(CUSTOM, text)
@@ -127,6 +149,7 @@ def surface_picker(prefix: str, default: str = "himmelblau", allow_custom: bool 
 
 
 # -- optimisers -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class OptimizerChoice:
@@ -148,11 +171,21 @@ _HYPER = {
     "beta1": ("β₁", 0.0, 0.999, 0.01, "How long Adam remembers the average gradient."),
     "beta2": ("β₂", 0.0, 0.9999, 0.001, "How long Adam remembers the average squared gradient."),
     "alpha": ("α", 0.0, 0.9999, 0.01, "How long RMSprop remembers the average squared gradient."),
-    "damping": ("Damping", 0.0, 10.0, 1e-3,
-                "Added to the curvature so that a nearly flat direction cannot make a huge step."),
+    "damping": (
+        "Damping",
+        0.0,
+        10.0,
+        1e-3,
+        "Added to the curvature so that a nearly flat direction cannot make a huge step.",
+    ),
     "radius": ("Kick radius", 0.0, 5.0, 0.01, "How far a random kick may move the point."),
-    "g_thres": ("Kick below gradient", 0.0, 10.0, 1e-3,
-                "A kick comes when the slope is smaller than this."),
+    "g_thres": (
+        "Kick below gradient",
+        0.0,
+        10.0,
+        1e-3,
+        "A kick comes when the slope is smaller than this.",
+    ),
     "t_thres": ("Steps between kicks", 1, 10_000, 1, "At least this many steps between two kicks."),
 }
 
@@ -160,8 +193,9 @@ _HYPER = {
 def default_hyper(name: str) -> tuple:
     """The settings an optimiser picker returns when they are left alone: for code that
     computes a scene without drawing its widgets (the start-up warm-up)."""
-    return tuple((h, v if isinstance(v, int) else float(v))
-                 for h, v in optimizers.info(name).hyper.items())
+    return tuple(
+        (h, v if isinstance(v, int) else float(v)) for h, v in optimizers.info(name).hyper.items()
+    )
 
 
 def _hyper_inputs(prefix: str, name: str) -> tuple:
@@ -169,40 +203,65 @@ def _hyper_inputs(prefix: str, name: str) -> tuple:
     out = []
     for h, default in optimizers.info(name).hyper.items():
         label, lo, hi, step, help_ = _HYPER.get(
-            h, (h, 0.0, max(10.0 * abs(default), 1.0), abs(default) / 10 or 0.1, None))
-        whole = isinstance(default, int)  # shown without decimals, but a float input: see seed_input
+            h, (h, 0.0, max(10.0 * abs(default), 1.0), abs(default) / 10 or 0.1, None)
+        )
+        whole = isinstance(
+            default, int
+        )  # shown without decimals, but a float input: see seed_input
         lo, hi, default = float(lo), float(hi), float(default)
         step = float(max(round(step), 1) if whole else step)
         _take_reset(f"{prefix}_{h}", default)
-        value = st.number_input(label, min_value=lo, max_value=hi, value=default, step=step,
-                                format="%.0f" if whole else "%g", help=help_,
-                                key=f"{prefix}_{h}", bind="query-params")
+        value = st.number_input(
+            label,
+            min_value=lo,
+            max_value=hi,
+            value=default,
+            step=step,
+            format="%.0f" if whole else "%g",
+            help=help_,
+            key=f"{prefix}_{h}",
+            bind="query-params",
+        )
         out.append((h, int(value) if whole else value))
     return tuple(out)
 
 
 def _lr_slider(prefix_key: str, name: str, default: float, label: str) -> float:
-    return log_slider(label, prefix_key, *LR_RANGE, default=default,
-                      help=f"Step size of {optimizers.info(name).label}. Each notch is ×1.78; "
-                           "too small crawls, too large overshoots or blows up.")
+    return log_slider(
+        label,
+        prefix_key,
+        *LR_RANGE,
+        default=default,
+        help=f"Step size of {optimizers.info(name).label}. Each notch is ×1.78; "
+        "too small crawls, too large overshoots or blows up.",
+    )
 
 
 def _reset_optimizer(prefix: str) -> None:
     """Callback: a new optimiser starts from its own learning rate and settings."""
-    _reset_later([f"{prefix}_lr"] + [f"{prefix}_{h}" for i in optimizers.names().values()
-                                     for h in i.hyper])
+    _reset_later(
+        [f"{prefix}_lr"] + [f"{prefix}_{h}" for i in optimizers.names().values() for h in i.hyper]
+    )
 
 
-def optimizer_picker(prefix: str, default: str = "adam",
-                     default_lr: float | Callable[[str], float] | None = None) -> OptimizerChoice:
+def optimizer_picker(
+    prefix: str, default: str = "adam", default_lr: float | Callable[[str], float] | None = None
+) -> OptimizerChoice:
     """One optimiser: its name, a log-scale learning rate and (folded) its settings.
     default_lr: one rate for every optimiser, or a function of the optimiser's name (None:
     each optimiser's own default)."""
     infos = optimizers.names()
     names = list(infos)
-    name = st.selectbox("Optimiser", names, index=names.index(default) if default in names else 0,
-                        format_func=lambda n: infos[n].label, key=f"{prefix}_optimizer",
-                        bind="query-params", on_change=_reset_optimizer, args=(prefix,))
+    name = st.selectbox(
+        "Optimiser",
+        names,
+        index=names.index(default) if default in names else 0,
+        format_func=lambda n: infos[n].label,
+        key=f"{prefix}_optimizer",
+        bind="query-params",
+        on_change=_reset_optimizer,
+        args=(prefix,),
+    )
     if callable(default_lr):
         default_lr = default_lr(name)
     lr = _lr_slider(f"{prefix}_lr", name, default_lr or infos[name].default_lr, "Learning rate")
@@ -213,17 +272,24 @@ def optimizer_picker(prefix: str, default: str = "adam",
     return OptimizerChoice(name, lr, hyper)
 
 
-def optimizers_picker(prefix: str, defaults: Sequence[str] = ("sgd", "momentum", "adam"),
-                      lr_for: Callable[[str], float] | None = None,
-                      allowed: Sequence[str] | None = None) -> list[OptimizerChoice]:
+def optimizers_picker(
+    prefix: str,
+    defaults: Sequence[str] = ("sgd", "momentum", "adam"),
+    lr_for: Callable[[str], float] | None = None,
+    allowed: Sequence[str] | None = None,
+) -> list[OptimizerChoice]:
     """Several optimisers to compare, each with its own learning rate (and folded settings).
     lr_for(name) gives a name's default learning rate (e.g. one that suits the surface)."""
     infos = optimizers.names()
     options = [n for n in infos if allowed is None or n in allowed]
-    chosen = st.multiselect("Optimisers to compare", options,
-                            default=[n for n in defaults if n in options],
-                            format_func=lambda n: infos[n].label, key=f"{prefix}_optimizers",
-                            bind="query-params")
+    chosen = st.multiselect(
+        "Optimisers to compare",
+        options,
+        default=[n for n in defaults if n in options],
+        format_func=lambda n: infos[n].label,
+        key=f"{prefix}_optimizers",
+        bind="query-params",
+    )
     out = []
     for name in chosen:
         default = lr_for(name) if lr_for else infos[name].default_lr
@@ -239,13 +305,15 @@ def optimizers_picker(prefix: str, defaults: Sequence[str] = ("sgd", "momentum",
 
 # -- numbers ----------------------------------------------------------------------------------
 
+
 def sig3(v: float) -> float:
     """A value as a log slider holds it: three significant digits."""
     return float(f"{v:.3g}")
 
 
-def log_values(lo: float, hi: float, per_decade: int = 4,
-               default: float | None = None) -> list[float]:
+def log_values(
+    lo: float, hi: float, per_decade: int = 4, default: float | None = None
+) -> list[float]:
     """Log-spaced values from lo to hi, per_decade per factor of ten, to 3 significant digits,
     with the default added if it is not on the grid."""
     k0 = math.ceil(math.log10(lo) * per_decade - 1e-9)
@@ -260,8 +328,15 @@ def _fmt(v: float) -> str:
     return f"{v:g}"
 
 
-def log_slider(label: str, key: str, lo: float, hi: float, default: float, per_decade: int = 4,
-               help: str | None = None) -> float:
+def log_slider(
+    label: str,
+    key: str,
+    lo: float,
+    hi: float,
+    default: float,
+    per_decade: int = 4,
+    help: str | None = None,
+) -> float:
     """A slider over log-spaced values (bound to the URL). A value set in session state (a scene)
     that is not on the grid is moved to the nearest grid value."""
     options = log_values(lo, hi, per_decade, default)
@@ -269,27 +344,45 @@ def log_slider(label: str, key: str, lo: float, hi: float, default: float, per_d
     current = st.session_state.get(key)
     if isinstance(current, (int, float)) and current not in options and current > 0:
         st.session_state[key] = min(options, key=lambda v: abs(math.log(v / current)))
-    value = st.select_slider(label, options=options, value=sig3(default), format_func=_fmt,
-                             key=key, help=help, bind="query-params")
+    value = st.select_slider(
+        label,
+        options=options,
+        value=sig3(default),
+        format_func=_fmt,
+        key=key,
+        help=help,
+        bind="query-params",
+    )
     return float(value)
 
 
-def seed_input(prefix: str, default: int = 0, label: str = "Seed") -> int:
+def seed_input(key: str, default: int = 0, label: str = "Seed") -> int:
     """The seed of every random draw: the same seed replays the same experiment.
 
     A float input shown without decimals: Streamlit 1.67's integer input raises OverflowError on a
     link such as ?seed=1e309, while the float one falls back to the default."""
-    return int(st.number_input(label, min_value=0.0, max_value=10_000.0, value=float(default),
-                               step=1.0, format="%.0f", key=f"{prefix}_seed", bind="query-params",
-                               help="Same seed, same random numbers: change it for another draw."))
+    return int(
+        st.number_input(
+            label,
+            min_value=0.0,
+            max_value=10_000.0,
+            value=float(default),
+            step=1.0,
+            format="%.0f",
+            key=key,
+            bind="query-params",
+            help="Same seed, same random numbers: change it for another draw.",
+        )
+    )
 
 
 def _clamp(v: float, lo: float, hi: float) -> float:
     return min(max(float(v), lo), hi)
 
 
-def start_inputs(prefix: str, surface: Surface, default: tuple[float, float] | None = None
-                 ) -> tuple[float, float]:
+def start_inputs(
+    prefix: str, surface: Surface, default: tuple[float, float] | None = None
+) -> tuple[float, float]:
     """The start point (x0, y0), kept inside the surface's bounds; a click on the chart
     (apply_click) lands here."""
     (xl, xh), (yl, yh) = surface.bounds
@@ -305,16 +398,31 @@ def start_inputs(prefix: str, surface: Surface, default: tuple[float, float] | N
         if isinstance(v, (int, float)) and math.isfinite(v) and not lo <= v <= hi:
             st.session_state[k] = _clamp(v, lo, hi)
     left, right = st.columns(2)
-    x0 = left.number_input("Start x", min_value=float(xl), max_value=float(xh),
-                           value=_clamp(dx, xl, xh), step=(xh - xl) / 100, format="%.4g",
-                           key=kx, bind="query-params")
-    y0 = right.number_input("Start y", min_value=float(yl), max_value=float(yh),
-                            value=_clamp(dy, yl, yh), step=(yh - yl) / 100, format="%.4g",
-                            key=ky, bind="query-params")
+    x0 = left.number_input(
+        "Start x",
+        min_value=float(xl),
+        max_value=float(xh),
+        value=_clamp(dx, xl, xh),
+        step=(xh - xl) / 100,
+        format="%.4g",
+        key=kx,
+        bind="query-params",
+    )
+    y0 = right.number_input(
+        "Start y",
+        min_value=float(yl),
+        max_value=float(yh),
+        value=_clamp(dy, yl, yh),
+        step=(yh - yl) / 100,
+        format="%.4g",
+        key=ky,
+        bind="query-params",
+    )
     return float(x0), float(y0)
 
 
 # -- chart clicks and problems ----------------------------------------------------------------
+
 
 def clicked_point(event) -> tuple[float, float] | None:
     """The (x, y) of the last click in an st.altair_chart event (structure: see apply_click)."""
@@ -370,15 +478,12 @@ def progress(text: str) -> Iterator[Callable[[float], None]]:
 
     Streamlit records every element drawn while a cached function runs and replays it on a cache
     hit, which fails for a bar that lives outside the function; so the updates are drawn with
-    that recording switched off (Streamlit 1.67's `in_cached_function` flag)."""
+    that recording switched off."""
     slot = st.empty()
 
     def update(fraction: float) -> None:
-        token = in_cached_function.set(False)
-        try:
+        with drawing_outside_cache():
             slot.progress(min(max(float(fraction), 0.0), 1.0), text=text)
-        finally:
-            in_cached_function.reset(token)
 
     try:
         yield update

@@ -11,6 +11,7 @@ that it is not sent to the back of the queue after each one, a thread that had a
 ago goes ahead of new requests, and its waits add up against one budget (WAIT_S): a request is
 answered in turn or refused with a message, never left hanging.
 """
+
 from __future__ import annotations
 
 import functools
@@ -19,15 +20,13 @@ import itertools
 import threading
 import time
 from collections import Counter
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import (
-    get_script_run_ctx,
-    in_cached_function,
-)
 
 from core import BudgetError
+from ui.streamlit_internals import drawing_outside_cache, in_script_run
 
 #: Heavy computations that run at once. Two: one computing while the other's thread waits on
 #: the interpreter costs little, and torch releases it inside its kernels.
@@ -69,24 +68,18 @@ def turns() -> Counter[str]:
 def _notice(text: str):
     """An info box drawn from inside a cached function without being recorded for replay
     (see controls.progress); None outside a script run, e.g. in the start-up warm-up."""
-    if get_script_run_ctx(suppress_warning=True) is None:
+    if not in_script_run():
         return None
-    token = in_cached_function.set(False)
-    try:
+    with drawing_outside_cache():
         slot = st.empty()
         slot.info(text, icon=":material/hourglass_top:")
         return slot
-    finally:
-        in_cached_function.reset(token)
 
 
 def _clear(slot) -> None:
     if slot is not None:
-        token = in_cached_function.set(False)
-        try:
+        with drawing_outside_cache():
             slot.empty()
-        finally:
-            in_cached_function.reset(token)
 
 
 def in_background() -> None:
@@ -112,8 +105,10 @@ def _take(priority: int, timeout: float) -> bool:
     with _cond:
         heapq.heappush(_queue, me)
         try:
-            if not _cond.wait_for(lambda: _free > 0 and _queue[0] == me,
-                                  None if timeout == float("inf") else max(timeout, 0.0)):
+            if not _cond.wait_for(
+                lambda: _free > 0 and _queue[0] == me,
+                None if timeout == float("inf") else max(timeout, 0.0),
+            ):
                 return False
             _free -= 1
             return True
@@ -137,8 +132,10 @@ def _turn() -> None:
     priority, budget = _budget(start)
     if _take(priority, 0.0):
         return
-    slot = _notice(f"The server is busy with other students' experiments; yours starts in "
-                   f"turn ({waiting() + 1} waiting).")
+    slot = _notice(
+        f"The server is busy with other students' experiments; yours starts in "
+        f"turn ({waiting() + 1} waiting)."
+    )
     try:
         got = budget > 0 and _take(priority, budget)
     finally:
@@ -151,13 +148,16 @@ def _turn() -> None:
             _give_back()
         raise
     if not got:
-        raise BusyError(f"The server stayed busy with other students' experiments for "
-                        f"{WAIT_S:.0f} s. Try again in a minute, or go back to a scene the whole "
-                        "class shares (those are ready at once).")
+        raise BusyError(
+            f"The server stayed busy with other students' experiments for "
+            f"{WAIT_S:.0f} s. Try again in a minute, or go back to a scene the whole "
+            "class shares (those are ready at once)."
+        )
 
 
 def heavy(fn: F) -> F:
     """Run fn in one of SLOTS turns. Nested heavy calls in the same thread reuse the turn."""
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         depth = getattr(_held, "depth", 0)
@@ -173,4 +173,5 @@ def heavy(fn: F) -> F:
             if depth == 0:
                 _held.last = time.monotonic()
                 _give_back()
+
     return wrapper  # type: ignore[return-value]

@@ -1,6 +1,7 @@
 """Shared browser-test kit: start the real server, find Debian's Chromium (skip without it,
 except in CI, where it is an error), open a page of the app, wait until it is drawn, check it
 shows no exception or JavaScript error, reload its link, read a metric, take a screenshot."""
+
 import os
 import re
 import shutil
@@ -18,17 +19,27 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 SHOTS = ROOT / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--disable-quic"]
-START_TIMEOUT_S = 120   # server start: torch and streamlit imports on two shared cores
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+START_TIMEOUT_S = 120  # server start: torch and streamlit imports on two shared cores
 PAGE_TIMEOUT_MS = 180_000  # the heaviest lesson's first run, on two shared cores
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-SKELETONS = ('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"], '
-             '[data-testid="stAppSkeleton"]')
+SKELETONS = (
+    '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"], [data-testid="stAppSkeleton"]'
+)
 CHARTS = '[data-testid="stVegaLiteChart"], [data-testid="stPlotlyChart"]'
-DRAWN = ('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks, '
-         '[data-testid="stPlotlyChart"] .main-svg')
+DRAWN = (
+    '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks, '
+    '[data-testid="stPlotlyChart"] .main-svg'
+)
 
 
 def chromium_path() -> str:
@@ -52,10 +63,25 @@ def start_server(port: int, warm_up: bool = False) -> subprocess.Popen:
     Without `warm_up` the lessons' start-up warm-up (a minute of CPU) is off."""
     log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "LANDSCAPE_WARM_UP": "on" if warm_up else "off"})
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "LANDSCAPE_WARM_UP": "on" if warm_up else "off"},
+    )
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -89,7 +115,8 @@ def wait_until_drawn(page, charts: int = 0) -> None:
         f"""() => {{ const c = [...document.querySelectorAll('{CHARTS}')];
                     return !document.querySelector('{SKELETONS}') && c.length >= {charts}
                            && c.every(e => e.querySelector('canvas, svg.marks, .main-svg')); }}""",
-        timeout=PAGE_TIMEOUT_MS)
+        timeout=PAGE_TIMEOUT_MS,
+    )
     page.wait_for_load_state("networkidle", timeout=PAGE_TIMEOUT_MS)
 
 
@@ -145,9 +172,9 @@ def screenshot(page, path: Path) -> None:
     height = page.evaluate("""() => Math.max(...[...document.querySelectorAll(
         '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]'
         )].map(e => e.scrollHeight))""")
-    page.set_viewport_size({"width": page.viewport_size["width"], "height": min(int(height), 12_000)})
+    page.set_viewport_size(
+        {"width": page.viewport_size["width"], "height": min(int(height), 12_000)}
+    )
     wait_until_drawn(page)
     path.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
-
-

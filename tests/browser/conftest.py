@@ -1,7 +1,7 @@
 """Fixtures for the browser tests: one real `streamlit run app.py` server and one Chromium for
 the whole session, and a fresh page per test."""
-import pytest
 
+import pytest
 from browser_kit import CHROMIUM_ARGS, chromium_path, free_port, start_server, stop_server
 
 

@@ -5,6 +5,7 @@ or Plotly put their canvas/SVG on the page), no exception box, no uncaught JavaS
 A full-page screenshot of each page lands in screenshots/ (git-ignored) for a person to look at.
 Needs Debian's chromium (scripts/test.sh installs it); skipped without it, except in CI.
 """
+
 from pathlib import Path
 
 import pytest

@@ -5,9 +5,9 @@ exception box or JavaScript error appears. Saves screenshots/convex.png.
 Uses the shared fixtures `app_url` (base URL of a running `streamlit run app.py`) and `page`
 (a fresh Chromium page).
 """
+
 import pytest
-from browser_kit import (IDLE, PAGE_TIMEOUT_MS, SHOTS, goto, no_errors, screenshot,
-                         wait_until_drawn)
+from browser_kit import IDLE, PAGE_TIMEOUT_MS, SHOTS, goto, no_errors, screenshot, wait_until_drawn
 from playwright.sync_api import expect
 
 BOARD = '[data-testid="stVegaLiteChart"]:has(input[type="range"])'  # the map with the scrubber

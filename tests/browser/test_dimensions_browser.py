@@ -4,6 +4,7 @@ reruns its section and lands in the address bar, and a shared link restores it.
 Uses the fixtures `app_url` (base URL of a running `streamlit run app.py`) and `page` (a fresh
 Playwright page) from tests/browser/conftest.py.
 """
+
 from browser_kit import goto, metric, no_errors, reload, scene
 from playwright.sync_api import expect
 

@@ -5,6 +5,7 @@ bar, and the shared link restores it.
 Uses the fixtures `app_url` (base URL of a running `streamlit run app.py`) and `page` (a fresh
 Playwright page) from tests/browser/conftest.py.
 """
+
 from browser_kit import SHOTS, goto, metric_value, no_errors, reload, scene, screenshot
 from playwright.sync_api import expect
 

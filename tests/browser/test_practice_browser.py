@@ -5,15 +5,30 @@ exception or JavaScript error and lands in the address bar, and the link then re
 Uses the `app_url` (a running `streamlit run app.py`) and `page` (a fresh Chromium page)
 fixtures. Light settings come in through the link, as a shared link would carry them.
 """
+
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from browser_kit import (
+    PAGE_TIMEOUT_MS,
+    goto,
+    metric_value,
+    no_errors,
+    no_exception,
+    reload,
+    wait_until_drawn,
+)
 from playwright.sync_api import expect
-from browser_kit import (PAGE_TIMEOUT_MS, goto, metric_value, no_errors, no_exception, reload,
-                         wait_until_drawn)
 
-LIGHT = {"pr_rc_steps": "100", "pr_rc_restarts": "4", "pr_sw_steps": "100",
-         "pr_sw_restarts": "4", "pr_sw_count": "4", "pr_steps": "100", "pr_restarts": "4"}
+LIGHT = {
+    "pr_rc_steps": "100",
+    "pr_rc_restarts": "4",
+    "pr_sw_steps": "100",
+    "pr_sw_restarts": "4",
+    "pr_sw_count": "4",
+    "pr_steps": "100",
+    "pr_restarts": "4",
+}
 CHARTS = '[data-testid="stVegaLiteChart"]'
 
 
@@ -31,7 +46,10 @@ def changed(page, key: str, action) -> None:
     action()
     page.wait_for_function(
         f"""(b) => JSON.stringify(new URLSearchParams(location.search).getAll('{key}'))
-                   !== JSON.stringify(b)""", arg=before or [], timeout=PAGE_TIMEOUT_MS)
+                   !== JSON.stringify(b)""",
+        arg=before or [],
+        timeout=PAGE_TIMEOUT_MS,
+    )
     wait_until_drawn(page)
     no_exception(page)
 
@@ -46,6 +64,7 @@ def slide(area, label: str, key: str = "ArrowRight"):
         thumb = area.locator(f'input[type="range"][aria-label="{label}"]').first
         thumb.focus()
         thumb.press(key)
+
     return act
 
 
@@ -55,6 +74,7 @@ def choose(page, area, label: str, option: str):
         field.click()
         field.press("ArrowDown")  # a click focuses the box; the key opens its list
         page.get_by_role("option", name=option, exact=True).click()
+
     return act
 
 
@@ -63,6 +83,7 @@ def type_in(area, label: str, value: str):
         field = area.get_by_label(label, exact=True).first
         field.fill(value)
         field.press("Enter")
+
     return act
 
 
@@ -96,18 +117,21 @@ def test_the_page_draws_every_chart_and_marks_diverged_runs(page, app_url):
 def test_every_control_of_the_recipe(page, app_url):
     errors = open_lesson(page, app_url)
     area = box(page, "Network, ingredients and training")
-    keys = operate(page, [
-        ("pr_rc_data", choose(page, area, "Dataset", "Two moons")),
-        ("pr_rc_depth", slide(area, "Hidden layers")),
-        ("pr_rc_width", slide(area, "Units per layer")),
-        ("pr_rc_ingredients", click(area.get_by_role("button", name="Remove Adam"))),
-        ("pr_rc_sgd_lr", slide(area, "Learning rate of plain SGD", "ArrowLeft")),
-        ("pr_rc_adam_lr", slide(area, "Learning rate of Adam")),
-        ("pr_rc_restarts", slide(area, "Restarts per setting")),
-        ("pr_rc_steps", slide(area, "Steps")),
-        ("pr_rc_target", slide(area, "Target loss", "ArrowLeft")),
-        ("pr_rc_seed", type_in(area, "Seed", "3")),
-    ])
+    keys = operate(
+        page,
+        [
+            ("pr_rc_data", choose(page, area, "Dataset", "Two moons")),
+            ("pr_rc_depth", slide(area, "Hidden layers")),
+            ("pr_rc_width", slide(area, "Units per layer")),
+            ("pr_rc_ingredients", click(area.get_by_role("button", name="Remove Adam"))),
+            ("pr_rc_sgd_lr", slide(area, "Learning rate of plain SGD", "ArrowLeft")),
+            ("pr_rc_adam_lr", slide(area, "Learning rate of Adam")),
+            ("pr_rc_restarts", slide(area, "Restarts per setting")),
+            ("pr_rc_steps", slide(area, "Steps")),
+            ("pr_rc_target", slide(area, "Target loss", "ArrowLeft")),
+            ("pr_rc_seed", type_in(area, "Seed", "3")),
+        ],
+    )
     assert page.locator(CHARTS).count() == 4
     restores(page, keys, errors)
 
@@ -115,18 +139,21 @@ def test_every_control_of_the_recipe(page, app_url):
 def test_every_control_of_the_sweep(page, app_url):
     errors = open_lesson(page, app_url)
     area = box(page, "Network, optimiser and learning rates")
-    keys = operate(page, [
-        ("pr_sw_data", choose(page, area, "Dataset", "Two spirals")),
-        ("pr_sw_depth", slide(area, "Hidden layers")),
-        ("pr_sw_width", slide(area, "Units per layer", "ArrowLeft")),
-        ("pr_sw_act", choose(page, area, "Activation", "ReLU")),
-        ("pr_sw_opt", choose(page, area, "Optimiser", "Adam")),
-        ("pr_sw_range", slide(area, "Learning rates from … to … — end", "ArrowLeft")),
-        ("pr_sw_count", slide(area, "How many learning rates")),
-        ("pr_sw_restarts", slide(area, "Restarts per setting")),
-        ("pr_sw_steps", slide(area, "Steps")),
-        ("pr_sw_seed", type_in(area, "Seed", "7")),
-    ])
+    keys = operate(
+        page,
+        [
+            ("pr_sw_data", choose(page, area, "Dataset", "Two spirals")),
+            ("pr_sw_depth", slide(area, "Hidden layers")),
+            ("pr_sw_width", slide(area, "Units per layer", "ArrowLeft")),
+            ("pr_sw_act", choose(page, area, "Activation", "ReLU")),
+            ("pr_sw_opt", choose(page, area, "Optimiser", "Adam")),
+            ("pr_sw_range", slide(area, "Learning rates from … to … — end", "ArrowLeft")),
+            ("pr_sw_count", slide(area, "How many learning rates")),
+            ("pr_sw_restarts", slide(area, "Restarts per setting")),
+            ("pr_sw_steps", slide(area, "Steps")),
+            ("pr_sw_seed", type_in(area, "Seed", "7")),
+        ],
+    )
     assert query(page)["pr_sw_opt"] == ["Adam"]
     restores(page, keys, errors)
 
@@ -155,9 +182,11 @@ def test_every_control_of_the_comparison(page, app_url, choice):
         ("pr_every", click(area.get_by_text("Show every restart", exact=True))),
     ]
     if choice == "Optimiser":  # the other optimisers' rates, then a new baseline optimiser
-        steps += [("pr_lr_sgd", slide(area, "Learning rate of plain SGD")),
-                  ("pr_lr_adam", slide(area, "Learning rate of Adam", "ArrowLeft")),
-                  ("pr_opt", choose(page, area, "Optimiser", "Adam"))]
+        steps += [
+            ("pr_lr_sgd", slide(area, "Learning rate of plain SGD")),
+            ("pr_lr_adam", slide(area, "Learning rate of Adam", "ArrowLeft")),
+            ("pr_opt", choose(page, area, "Optimiser", "Adam")),
+        ]
     keys = operate(page, steps)
     table = page.locator('[data-testid="stDataFrame"]').first
     assert table.is_visible()
@@ -174,6 +203,7 @@ def test_scenes_presentation_and_prediction(page, app_url):
     page.get_by_text("Measured: 0.69", exact=False).wait_for(timeout=PAGE_TIMEOUT_MS)
     changed(page, "present", click(page.get_by_text("Presentation mode", exact=True)))
     # the rerun may start just after the address bar changes: wait for its result
-    expect(page.locator('[data-testid="stExpander"]', has_text="Hard setting against the recipe")
-           ).to_have_count(1, timeout=PAGE_TIMEOUT_MS)
+    expect(
+        page.locator('[data-testid="stExpander"]', has_text="Hard setting against the recipe")
+    ).to_have_count(1, timeout=PAGE_TIMEOUT_MS)
     no_errors(page, errors)

@@ -4,14 +4,21 @@
 Uses the `app_url` (a running `streamlit run app.py`) and `page` (a fresh Chromium page)
 fixtures. Small settings come in through the link, as a shared link would carry them.
 """
+
 import pytest
 from browser_kit import IDLE, PAGE_TIMEOUT_MS, goto, metric_value, no_errors
 from page_kit import surface_option
 
 from core import surfaces
 
-SMALL = {"rs_grid": "20", "rs_samples": "1", "rs_steps": "100", "rs_n": "50",
-         "rs_restarts": "8", "rs_net_steps": "100"}
+SMALL = {
+    "rs_grid": "20",
+    "rs_samples": "1",
+    "rs_steps": "100",
+    "rs_n": "50",
+    "rs_restarts": "8",
+    "rs_net_steps": "100",
+}
 CHARTS = '[data-testid="stVegaLiteChart"]'
 
 
@@ -39,8 +46,14 @@ def test_network_section_draws_three_boundaries(page, app_url):
 
 
 def test_typed_double_well_splits_half_and_half(page, app_url):
-    errors = open_lesson(page, app_url, rs_surface="Type your own formula",
-                         rs_formula="(x**2 - 1)**2 + y**2", rs_lr="0.01", rs_steps="500")
+    errors = open_lesson(
+        page,
+        app_url,
+        rs_surface="Type your own formula",
+        rs_formula="(x**2 - 1)**2 + y**2",
+        rs_lr="0.01",
+        rs_steps="500",
+    )
     assert metric_value(page, "Starts that reach a global minimum") == "100.0%"
     assert metric_value(page, "Known minima") == "2"
     no_errors(page, errors)
@@ -50,6 +63,7 @@ def test_scene_button_sets_the_experiment(page, app_url):
     errors = open_lesson(page, app_url)
     page.get_by_role("button", name="XOR stalls").click()
     page.wait_for_selector(IDLE, timeout=PAGE_TIMEOUT_MS)
-    page.wait_for_function("() => location.search.includes('rs_net_steps=2000')",
-                           timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(
+        "() => location.search.includes('rs_net_steps=2000')", timeout=PAGE_TIMEOUT_MS
+    )
     no_errors(page, errors)

@@ -4,6 +4,7 @@ in the address bar, the step slider moves markers without a rerun, and a shared 
 Uses the fixtures `app_url` (base URL of a running `streamlit run app.py`) and `page` (a fresh
 Playwright page) from tests/browser/conftest.py.
 """
+
 from browser_kit import goto, no_errors, reload, scene
 from playwright.sync_api import expect
 
@@ -20,8 +21,9 @@ def test_the_page_draws_every_chart(app_url, page):
     scrub = page.locator('.vega-bind input[type="range"]').first
     scrub.evaluate("(e) => { e.value = 40; e.dispatchEvent(new Event('input', {bubbles: true})); }")
     page.wait_for_timeout(300)
-    expect(page.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state",
-                                                                     "notRunning")
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning"
+    )
     no_errors(page, errors)
 
 

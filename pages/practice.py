@@ -5,6 +5,7 @@ one or a few batched trainings of many restarts) → Altair charts (ui.practice_
 experiments: the recipe against a hard setting, a learning-rate sweep, and one choice at a time
 against a baseline.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,10 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from core import data, practice
-from ui import classroom, controls
-from ui import practice_views as views
-from ui.cached_charts import draw
-from ui.practice_compute import (
+from lessons.practice import charts as views
+from lessons.practice.compute import (
     DEFAULTS,
     FIRST_ORDER,
     HARD_SCALE,
@@ -28,6 +27,8 @@ from ui.practice_compute import (
     sweep_lrs,
     train,
 )
+from ui import classroom, controls
+from ui.cached_charts import draw
 
 RESTARTS = (4, 8, 16, 32)
 STEPS = (100, 200, 300, 500, 1000)
@@ -68,11 +69,13 @@ WORDS = (
     "- **Skip connection**: a layer adds its input to its output, h ← h + f(h), so the signal "
     "has a path around it (He et al. 2016).\n"
     "- **Minibatch**: the points one step uses to estimate the slope; fewer points, noisier "
-    "steps.")
+    "steps."
+)
 
 
-def run_settings(settings: dict[str, practice.Setting], restarts: int, steps: int, seed: int,
-                 text: str) -> dict[str, practice.Runs] | None:
+def run_settings(
+    settings: dict[str, practice.Setting], restarts: int, steps: int, seed: int, text: str
+) -> dict[str, practice.Runs] | None:
     """Train the settings (cached); a refused request shows why and returns None."""
     try:
         with controls.progress(text) as bar:
@@ -84,33 +87,57 @@ def run_settings(settings: dict[str, practice.Setting], restarts: int, steps: in
 
 # -- shared presentation -----------------------------------------------------------------------
 
+
 def outcome_table(runs: dict[str, practice.Runs], target: float) -> pd.DataFrame:
     rows = []
     for label, r in runs.items():
         o = practice.outcome(r, target)
-        rows.append({"setting": label, "reached target": 100 * o.reached,
-                     "median steps to reach it": "never" if np.isnan(o.median_steps)
-                     else f"{o.median_steps:.0f}",
-                     "median final loss": "all diverged" if np.isnan(o.median_final)
-                     else f"{o.median_final:.3g}",
-                     "diverged": f"{o.diverged} of {o.restarts}"})
+        rows.append(
+            {
+                "setting": label,
+                "reached target": 100 * o.reached,
+                "median steps to reach it": "never"
+                if np.isnan(o.median_steps)
+                else f"{o.median_steps:.0f}",
+                "median final loss": "all diverged"
+                if np.isnan(o.median_final)
+                else f"{o.median_final:.3g}",
+                "diverged": f"{o.diverged} of {o.restarts}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def show_outcomes(df: pd.DataFrame) -> None:
-    st.dataframe(df, hide_index=True, width="stretch", column_config={
-        "reached target": st.column_config.ProgressColumn(
-            "reached target", format="%.0f%%", min_value=0.0, max_value=100.0,
-            help="Share of restarts whose loss fell to the target loss."),
-        "median steps to reach it": st.column_config.TextColumn(
-            help="Over the restarts that reached the target."),
-        "median final loss": st.column_config.TextColumn(
-            help="Over the restarts that did not diverge."),
-    })
+    st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "reached target": st.column_config.ProgressColumn(
+                "reached target",
+                format="%.0f%%",
+                min_value=0.0,
+                max_value=100.0,
+                help="Share of restarts whose loss fell to the target loss.",
+            ),
+            "median steps to reach it": st.column_config.TextColumn(
+                help="Over the restarts that reached the target."
+            ),
+            "median final loss": st.column_config.TextColumn(
+                help="Over the restarts that did not diverge."
+            ),
+        },
+    )
 
 
-def curves(where, runs: dict[str, practice.Runs], target: float, every: bool = False,
-           legend: str = "setting") -> pd.DataFrame:
+def curves(
+    where,
+    runs: dict[str, practice.Runs],
+    target: float,
+    every: bool = False,
+    legend: str = "setting",
+) -> pd.DataFrame:
     """Draw the loss curves of the runs in `where` (spec cached); the band frame."""
     bands = views.band_frame({label: practice.band(r) for label, r in runs.items()})
     lines = views.restart_frame({k: r.loss for k, r in runs.items()}) if every else None
@@ -125,21 +152,45 @@ def default_index(options, key: str) -> int:
 
 def dataset_picker(key: str) -> str:
     names = data.names()
-    return st.selectbox("Dataset", list(names), index=default_index(names, key),
-                        format_func=names.get, key=key, bind="query-params",
-                        help=f"{practice.POINTS} points of a 2-D toy problem with two classes.")
+    return st.selectbox(
+        "Dataset",
+        list(names),
+        index=default_index(names, key),
+        format_func=names.get,
+        key=key,
+        bind="query-params",
+        help=f"{practice.POINTS} points of a 2-D toy problem with two classes.",
+    )
 
 
 def runs_inputs(prefix: str, target: bool = True):
     """Restarts, steps, (target loss) and seed of one section."""
-    r = st.select_slider("Restarts per setting", RESTARTS, value=DEFAULTS[f"{prefix}_restarts"],
-                         key=f"{prefix}_restarts", bind="query-params")
-    s = st.select_slider("Steps", STEPS, value=DEFAULTS[f"{prefix}_steps"], key=f"{prefix}_steps",
-                         bind="query-params")
-    t = st.select_slider("Target loss", TARGETS, value=0.1, key=f"{prefix}_target",
-                         bind="query-params",
-                         help=f"The loss that counts as trained (50% everywhere is {LN2:.3f}).") \
-        if target else None
+    r = st.select_slider(
+        "Restarts per setting",
+        RESTARTS,
+        value=DEFAULTS[f"{prefix}_restarts"],
+        key=f"{prefix}_restarts",
+        bind="query-params",
+    )
+    s = st.select_slider(
+        "Steps",
+        STEPS,
+        value=DEFAULTS[f"{prefix}_steps"],
+        key=f"{prefix}_steps",
+        bind="query-params",
+    )
+    t = (
+        st.select_slider(
+            "Target loss",
+            TARGETS,
+            value=0.1,
+            key=f"{prefix}_target",
+            bind="query-params",
+            help=f"The loss that counts as trained (50% everywhere is {LN2:.3f}).",
+        )
+        if target
+        else None
+    )
     seed = controls.seed_input(prefix, DEFAULTS[f"{prefix}_seed"])
     return int(r), int(s), (float(t) if t is not None else None), seed
 
@@ -151,32 +202,60 @@ def remember(name: str, df: pd.DataFrame) -> None:
 
 # -- 1. the recipe against a hard setting --------------------------------------------------------
 
+
 @st.fragment
 def recipe_section() -> None:
     st.markdown(
         "A deliberately **hard setting** — a deep network of sigmoid units, every first weight "
         f"drawn from N(0, {HARD_SCALE}²), trained by plain gradient descent — next to the "
         "**recipe**: the same network with He initialisation, ReLU units, Adam and skip "
-        "connections. Same data, same size, same random draws.")
+        "connections. Same data, same size, same random draws."
+    )
     with classroom.controls("Network, ingredients and training"):
         a, b, c = st.columns(3)
         with a:
             dataset = dataset_picker(f"{P}_rc_data")
-            depth = st.slider("Hidden layers", 2, 8, DEFAULTS[f"{P}_rc_depth"],
-                              key=f"{P}_rc_depth", bind="query-params")
-            width = st.select_slider("Units per layer", (8, 16, 32),
-                                     value=DEFAULTS[f"{P}_rc_width"], key=f"{P}_rc_width",
-                                     bind="query-params")
+            depth = st.slider(
+                "Hidden layers",
+                2,
+                8,
+                DEFAULTS[f"{P}_rc_depth"],
+                key=f"{P}_rc_depth",
+                bind="query-params",
+            )
+            width = st.select_slider(
+                "Units per layer",
+                (8, 16, 32),
+                value=DEFAULTS[f"{P}_rc_width"],
+                key=f"{P}_rc_width",
+                bind="query-params",
+            )
         with b:
             ingredients = st.multiselect(
-                "Ingredients of the recipe", list(practice.INGREDIENTS),
-                default=DEFAULTS[f"{P}_rc_ingredients"], format_func=practice.INGREDIENTS.get,
-                key=f"{P}_rc_ingredients", bind="query-params",
-                help="Take one out to see how much it alone was doing.")
-            sgd_lr = controls.log_slider("Learning rate of plain SGD", f"{P}_rc_sgd_lr", 0.01,
-                                         3.2, DEFAULTS[f"{P}_rc_sgd_lr"], per_decade=4)
-            adam_lr = controls.log_slider("Learning rate of Adam", f"{P}_rc_adam_lr", 1e-3, 0.1,
-                                          DEFAULTS[f"{P}_rc_adam_lr"], per_decade=4)
+                "Ingredients of the recipe",
+                list(practice.INGREDIENTS),
+                default=DEFAULTS[f"{P}_rc_ingredients"],
+                format_func=practice.INGREDIENTS.get,
+                key=f"{P}_rc_ingredients",
+                bind="query-params",
+                help="Take one out to see how much it alone was doing.",
+            )
+            sgd_lr = controls.log_slider(
+                "Learning rate of plain SGD",
+                f"{P}_rc_sgd_lr",
+                0.01,
+                3.2,
+                DEFAULTS[f"{P}_rc_sgd_lr"],
+                per_decade=4,
+            )
+            adam_lr = controls.log_slider(
+                "Learning rate of Adam",
+                f"{P}_rc_adam_lr",
+                1e-3,
+                0.1,
+                DEFAULTS[f"{P}_rc_adam_lr"],
+                per_decade=4,
+            )
         with c:
             restarts, steps, target, seed = runs_inputs(f"{P}_rc")
     settings = recipe_settings(dataset, depth, width, ingredients, sgd_lr, adam_lr)
@@ -186,13 +265,18 @@ def recipe_section() -> None:
     cols = st.columns(2)
     for col, (label, r) in zip(cols, runs.items()):
         o = practice.outcome(r, target)
-        col.metric(f"{label.split(':')[0].capitalize()}: restarts reaching loss {target:g}",
-                   f"{o.reached:.0%}",
-                   delta=("never reached" if np.isnan(o.median_steps)
-                          else f"median {o.median_steps:.0f} steps"),
-                   delta_color="off", delta_arrow="off",
-                   help=f"Median final loss {o.median_final:.3g}; {o.diverged} of {o.restarts} "
-                        "diverged.")
+        col.metric(
+            f"{label.split(':')[0].capitalize()}: restarts reaching loss {target:g}",
+            f"{o.reached:.0%}",
+            delta=(
+                "never reached"
+                if np.isnan(o.median_steps)
+                else f"median {o.median_steps:.0f} steps"
+            ),
+            delta_color="off",
+            delta_arrow="off",
+            help=f"Median final loss {o.median_final:.3g}; {o.diverged} of {o.restarts} diverged.",
+        )
     with classroom.section("Hard setting against the recipe"):
         bands = curves(st, runs, target, legend="")
         remember("Recipe vs hard: loss bands", bands)
@@ -209,10 +293,12 @@ def recipe_section() -> None:
             "recipe changes the ground it starts on: He's scale keeps "
             "the signal's size from layer to layer, ReLU passes gradients on with slope 1, skip "
             "connections give the gradient a path around every layer, and Adam rescales each "
-            "weight's step so that small slopes still give normal-sized steps.")
+            "weight's step so that small slopes still give normal-sized steps."
+        )
 
 
 # -- 2. the learning-rate sweep ------------------------------------------------------------------
+
 
 @st.fragment
 def sweep_section() -> None:
@@ -220,42 +306,81 @@ def sweep_section() -> None:
         "Every learning rate below trains the same restarts (the same first weights) of one "
         "network — all learning rates × restarts as a single batched run, each restart with its "
         "own step size. The dot is the median final loss, the whisker the middle 80% of the "
-        "restarts that did not diverge.")
+        "restarts that did not diverge."
+    )
     with classroom.controls("Network, optimiser and learning rates"):
         a, b, c = st.columns(3)
         with a:
             dataset = dataset_picker(f"{P}_sw_data")
-            depth = st.slider("Hidden layers", 1, 4, DEFAULTS[f"{P}_sw_depth"],
-                              key=f"{P}_sw_depth", bind="query-params")
-            width = st.select_slider("Units per layer", (4, 8, 16, 32),
-                                     value=DEFAULTS[f"{P}_sw_width"], key=f"{P}_sw_width",
-                                     bind="query-params")
-            activation = st.selectbox("Activation", list(practice.ACTIVATIONS),
-                                      index=default_index(practice.ACTIVATIONS, f"{P}_sw_act"),
-                                      format_func=practice.ACTIVATIONS.get,
-                                      key=f"{P}_sw_act", bind="query-params",
-                                      help="Initialised with He's scale for ReLU, Xavier's "
-                                           "otherwise.")
+            depth = st.slider(
+                "Hidden layers",
+                1,
+                4,
+                DEFAULTS[f"{P}_sw_depth"],
+                key=f"{P}_sw_depth",
+                bind="query-params",
+            )
+            width = st.select_slider(
+                "Units per layer",
+                (4, 8, 16, 32),
+                value=DEFAULTS[f"{P}_sw_width"],
+                key=f"{P}_sw_width",
+                bind="query-params",
+            )
+            activation = st.selectbox(
+                "Activation",
+                list(practice.ACTIVATIONS),
+                index=default_index(practice.ACTIVATIONS, f"{P}_sw_act"),
+                format_func=practice.ACTIVATIONS.get,
+                key=f"{P}_sw_act",
+                bind="query-params",
+                help="Initialised with He's scale for ReLU, Xavier's otherwise.",
+            )
         with b:
-            optimizer = st.selectbox("Optimiser", FIRST_ORDER,
-                                     index=default_index(FIRST_ORDER, f"{P}_sw_opt"),
-                                     format_func=practice.OPTIMIZERS.get,
-                                     key=f"{P}_sw_opt", bind="query-params")
-            lo, hi = st.select_slider("Learning rates from … to …", SWEEP_LRS,
-                                      value=DEFAULTS[f"{P}_sw_range"],
-                                      format_func=lambda v: f"{v:g}",
-                                      key=f"{P}_sw_range", bind="query-params")
-            count = st.slider("How many learning rates", 4, 12, DEFAULTS[f"{P}_sw_count"],
-                              key=f"{P}_sw_count", bind="query-params",
-                              help="Spaced evenly on a log scale.")
+            optimizer = st.selectbox(
+                "Optimiser",
+                FIRST_ORDER,
+                index=default_index(FIRST_ORDER, f"{P}_sw_opt"),
+                format_func=practice.OPTIMIZERS.get,
+                key=f"{P}_sw_opt",
+                bind="query-params",
+            )
+            lo, hi = st.select_slider(
+                "Learning rates from … to …",
+                SWEEP_LRS,
+                value=DEFAULTS[f"{P}_sw_range"],
+                format_func=lambda v: f"{v:g}",
+                key=f"{P}_sw_range",
+                bind="query-params",
+            )
+            count = st.slider(
+                "How many learning rates",
+                4,
+                12,
+                DEFAULTS[f"{P}_sw_count"],
+                key=f"{P}_sw_count",
+                bind="query-params",
+                help="Spaced evenly on a log scale.",
+            )
         with c:
             restarts, steps, _, seed = runs_inputs(f"{P}_sw", target=False)
     lrs = sweep_lrs(lo, hi, count)
     try:
-        with controls.progress(f"Training {len(lrs)} learning rates × {restarts} restarts at once…") \
-                as bar:
-            table, bands, start = sweep_data(dataset, depth, width, activation, optimizer, lrs,
-                                             restarts, steps, seed, _progress=bar)
+        with controls.progress(
+            f"Training {len(lrs)} learning rates × {restarts} restarts at once…"
+        ) as bar:
+            table, bands, start = sweep_data(
+                dataset,
+                depth,
+                width,
+                activation,
+                optimizer,
+                lrs,
+                restarts,
+                steps,
+                seed,
+                _progress=bar,
+            )
     except ValueError as exc:
         controls.show_problem(exc)
         return
@@ -264,21 +389,31 @@ def sweep_section() -> None:
     remember("Learning-rate sweep", summary)
     diverged = int(summary["diverged"].sum())
     m1, m2, m3 = st.columns(3)
-    m1.metric("Best range of learning rates",
-              "none" if best is None else
-              (f"{best[0]:.3g}" if best[0] == best[1] else f"{best[0]:.3g} to {best[1]:.3g}"),
-              help=f"Learning rates whose median final loss gets at least "
-                   f"{practice.BEST_SHARE:.0%} of the way from the start ({start:.3g}) down to "
-                   "the best median, with no restart diverging.")
-    m2.metric("Diverged restarts", f"{diverged} of {int(summary['restarts'].sum())}",
-              help="Loss ended more than 10% above its start, or the numbers overflowed.")
+    m1.metric(
+        "Best range of learning rates",
+        "none"
+        if best is None
+        else (f"{best[0]:.3g}" if best[0] == best[1] else f"{best[0]:.3g} to {best[1]:.3g}"),
+        help=f"Learning rates whose median final loss gets at least "
+        f"{practice.BEST_SHARE:.0%} of the way from the start ({start:.3g}) down to "
+        "the best median, with no restart diverging.",
+    )
+    m2.metric(
+        "Diverged restarts",
+        f"{diverged} of {int(summary['restarts'].sum())}",
+        help="Loss ended more than 10% above its start, or the numbers overflowed.",
+    )
     first_bad = summary[summary["diverged"] > 0]["lr"]
-    m3.metric("Smallest learning rate with a diverged restart",
-              "none" if first_bad.empty else f"{first_bad.min():.3g}")
+    m3.metric(
+        "Smallest learning rate with a diverged restart",
+        "none" if first_bad.empty else f"{first_bad.min():.3g}",
+    )
     with classroom.section("Final loss against learning rate"):
         draw(st, views.sweep_chart, table, best, practice.OPTIMIZERS[optimizer])
-        st.caption("Crosses along the top mark learning rates with diverged restarts and say how "
-                   "many; their losses are not plotted. No dot means every restart diverged.")
+        st.caption(
+            "Crosses along the top mark learning rates with diverged restarts and say how "
+            "many; their losses are not plotted. No dot means every restart diverged."
+        )
     with classroom.section("Median loss curve at each learning rate"):
         draw(st, views.lr_curves_chart, views.lr_curves_frame(lrs, bands))
         st.markdown(
@@ -290,7 +425,8 @@ def sweep_section() -> None:
             "directions (poor **conditioning**), so the rate that is safe for the steepest "
             "direction crawls along the flattest. The **best range** usually sits just below "
             "where runs start to diverge. Adam's steps have about the size of its learning rate "
-            "whatever the slope, so its good range sits at smaller values than plain SGD's.")
+            "whatever the slope, so its good range sits at smaller values than plain SGD's."
+        )
 
 
 # -- 3. one choice at a time -----------------------------------------------------------------------
@@ -305,13 +441,15 @@ LANDSCAPE = {
         "after layer and the loss starts huge and steep. **Xavier** (Glorot & Bengio 2010) picks "
         "the spread so that a tanh layer passes the signal on at the same size, forwards and "
         "backwards; **He** (He et al. 2015) doubles the variance for ReLU, which zeroes half "
-        "its inputs."),
+        "its inputs."
+    ),
     "activation": (
         "The sigmoid's slope is at most 1/4 and its outputs are all positive, so each sigmoid "
         "layer shrinks the gradient by at least a factor of 4: the loss is nearly flat in the "
         "first layers' weights (vanishing gradients, a long plateau). tanh is centred on 0 with "
         "slope 1 there. ReLU passes the gradient on with slope 1 wherever a unit is on — but a "
-        "unit that is off for every point gets no gradient at all and stays off (a dead unit)."),
+        "unit that is off for every point gets no gradient at all and stays off (a dead unit)."
+    ),
     "optimizer": (
         "Plain SGD steps in proportion to the slope, so it crawls across flat regions and "
         "zig-zags across narrow valleys, where the curvature is large one way and small the "
@@ -320,7 +458,8 @@ LANDSCAPE = {
         "divides each weight's step by a running size of that weight's gradients, so tiny "
         "slopes still give normal-sized steps: it moves off plateaus and copes with bad "
         "conditioning. Each optimiser has its own good learning rate — find it with the sweep "
-        "above and set it here."),
+        "above and set it here."
+    ),
     "skip": (
         "A skip connection computes h + f(h) instead of f(h), so the signal and its gradient "
         "have a path around every layer's nonlinearity: the gradient reaching the first layer "
@@ -329,25 +468,29 @@ LANDSCAPE = {
         "many-valleyed surface into a smooth, nearly convex-looking bowl. They join hidden layers "
         "of the same width, so a single hidden layer has none. They matter most where the "
         "gradient would otherwise fade — try 6 layers with a too-small start — and can even "
-        "slow a network that already trains well."),
+        "slow a network that already trains well."
+    ),
     "width": (
         "A wider network has far more weights than the problem needs (it is "
         "*overparameterised*). With more directions to move in, fewer places are dead ends: "
         "restarts of wide networks end at similar, low losses. Too narrow a network cannot "
         "draw the boundary at all (two units per layer cannot enclose a circle), so its loss "
-        "has a floor however long it trains."),
+        "has a floor however long it trains."
+    ),
     "depth": (
         "More layers can draw more complicated boundaries, and here deeper tanh networks with "
         "Xavier's scale even train faster. But the gradient reaching the first layer is a "
         "product of one factor per layer: with saturating units, a poor scale or no skip "
         "connections it shrinks (or grows) exponentially with depth. Switch the activation to "
-        "sigmoid, or the initialisation to too small, to see depth hurt."),
+        "sigmoid, or the initialisation to too small, to see depth hurt."
+    ),
     "batch": (
         "With a minibatch each step estimates the slope from a few random points — a noisy "
         "version of the true slope. The noise shakes the run: it can help it off saddles and "
         "flat regions, but near the bottom it keeps the run bouncing at a noise floor unless "
         "the learning rate shrinks. Steps are counted here, not passes over the data: a batch "
-        "of 8 costs 25 times less per step than all 200 points."),
+        "of 8 costs 25 times less per step than all 200 points."
+    ),
 }
 
 
@@ -357,55 +500,121 @@ def baseline_inputs():
     a, b, c = st.columns(3)
     with a:
         dataset = dataset_picker(f"{P}_data")
-        depth = st.slider("Hidden layers", 1, 8, DEFAULTS[f"{P}_depth"], key=f"{P}_depth",
-                          bind="query-params")
-        width = st.select_slider("Units per layer", WIDTHS, value=DEFAULTS[f"{P}_width"],
-                                 key=f"{P}_width", bind="query-params")
-        activation = st.selectbox("Activation", list(practice.ACTIVATIONS),
-                                  index=default_index(practice.ACTIVATIONS, f"{P}_act"),
-                                  format_func=practice.ACTIVATIONS.get, key=f"{P}_act",
-                                  bind="query-params")
-        skip = st.toggle("Skip connections", value=DEFAULTS[f"{P}_skip"], key=f"{P}_skip",
-                         bind="query-params",
-                         help="Between hidden layers of the same width (needs 2 or more).")
+        depth = st.slider(
+            "Hidden layers", 1, 8, DEFAULTS[f"{P}_depth"], key=f"{P}_depth", bind="query-params"
+        )
+        width = st.select_slider(
+            "Units per layer",
+            WIDTHS,
+            value=DEFAULTS[f"{P}_width"],
+            key=f"{P}_width",
+            bind="query-params",
+        )
+        activation = st.selectbox(
+            "Activation",
+            list(practice.ACTIVATIONS),
+            index=default_index(practice.ACTIVATIONS, f"{P}_act"),
+            format_func=practice.ACTIVATIONS.get,
+            key=f"{P}_act",
+            bind="query-params",
+        )
+        skip = st.toggle(
+            "Skip connections",
+            value=DEFAULTS[f"{P}_skip"],
+            key=f"{P}_skip",
+            bind="query-params",
+            help="Between hidden layers of the same width (needs 2 or more).",
+        )
     with b:
-        init = st.selectbox("Initialisation", list(practice.INITS),
-                            index=default_index(practice.INITS, f"{P}_init"),
-                            format_func=lambda k: practice.INITS[k][0], key=f"{P}_init",
-                            bind="query-params")
-        small = controls.log_slider("Too small: spread s of N(0, s²)", f"{P}_small", 1e-3, 0.32,
-                                    DEFAULTS[f"{P}_small"], per_decade=2)
-        large = controls.log_slider("Too large: spread s of N(0, s²)", f"{P}_large", 1.0, 30.0,
-                                    DEFAULTS[f"{P}_large"], per_decade=4)
-        optimizer = st.selectbox("Optimiser", FIRST_ORDER,
-                                 index=default_index(FIRST_ORDER, f"{P}_opt"),
-                                 format_func=practice.OPTIMIZERS.get, key=f"{P}_opt",
-                                 bind="query-params")
+        init = st.selectbox(
+            "Initialisation",
+            list(practice.INITS),
+            index=default_index(practice.INITS, f"{P}_init"),
+            format_func=lambda k: practice.INITS[k][0],
+            key=f"{P}_init",
+            bind="query-params",
+        )
+        small = controls.log_slider(
+            "Too small: spread s of N(0, s²)",
+            f"{P}_small",
+            1e-3,
+            0.32,
+            DEFAULTS[f"{P}_small"],
+            per_decade=2,
+        )
+        large = controls.log_slider(
+            "Too large: spread s of N(0, s²)",
+            f"{P}_large",
+            1.0,
+            30.0,
+            DEFAULTS[f"{P}_large"],
+            per_decade=4,
+        )
+        optimizer = st.selectbox(
+            "Optimiser",
+            FIRST_ORDER,
+            index=default_index(FIRST_ORDER, f"{P}_opt"),
+            format_func=practice.OPTIMIZERS.get,
+            key=f"{P}_opt",
+            bind="query-params",
+        )
         lrs = {optimizer: lr_input(optimizer)}
     with c:
-        batch = st.select_slider("Batch size", BATCHES, value=DEFAULTS[f"{P}_batch"],
-                                 format_func=lambda v: f"all {v}" if v == practice.POINTS
-                                 else str(v), key=f"{P}_batch", bind="query-params",
-                                 help="Points per step; 'all' is full-batch gradient descent.")
+        batch = st.select_slider(
+            "Batch size",
+            BATCHES,
+            value=DEFAULTS[f"{P}_batch"],
+            format_func=lambda v: f"all {v}" if v == practice.POINTS else str(v),
+            key=f"{P}_batch",
+            bind="query-params",
+            help="Points per step; 'all' is full-batch gradient descent.",
+        )
         restarts, steps, target, seed = runs_inputs(P)
-        every = st.toggle("Show every restart", value=False, key=f"{P}_every",
-                          bind="query-params", help="Faint lines under the median and band.")
-    base = baseline(dataset, depth, width, activation, skip, init, small, large, optimizer,
-                    lrs[optimizer], batch)
+        every = st.toggle(
+            "Show every restart",
+            value=False,
+            key=f"{P}_every",
+            bind="query-params",
+            help="Faint lines under the median and band.",
+        )
+    base = baseline(
+        dataset,
+        depth,
+        width,
+        activation,
+        skip,
+        init,
+        small,
+        large,
+        optimizer,
+        lrs[optimizer],
+        batch,
+    )
     return base, small, large, lrs, every, (restarts, steps, target, seed)
 
 
 def lr_input(name: str) -> float:
-    return controls.log_slider(f"Learning rate of {practice.OPTIMIZERS[name]}", f"{P}_lr_{name}",
-                               1e-3, 3.2, DEFAULTS[f"{P}_lr_{name}"], per_decade=4)
+    return controls.log_slider(
+        f"Learning rate of {practice.OPTIMIZERS[name]}",
+        f"{P}_lr_{name}",
+        1e-3,
+        3.2,
+        DEFAULTS[f"{P}_lr_{name}"],
+        per_decade=4,
+    )
 
 
 @st.fragment
 def compare_section() -> None:
-    choice = st.radio("Compare", list(practice.CHOICES),
-                      index=default_index(practice.CHOICES, f"{P}_choice"),
-                      format_func=practice.CHOICES.get, horizontal=True, key=f"{P}_choice",
-                      bind="query-params")
+    choice = st.radio(
+        "Compare",
+        list(practice.CHOICES),
+        index=default_index(practice.CHOICES, f"{P}_choice"),
+        format_func=practice.CHOICES.get,
+        horizontal=True,
+        key=f"{P}_choice",
+        bind="query-params",
+    )
     with classroom.controls("Baseline network and training"):
         base, small, large, lrs, every, (restarts, steps, target, seed) = baseline_inputs()
         if choice == "optimizer":
@@ -415,12 +624,15 @@ def compare_section() -> None:
                 with col:
                     lrs[name] = lr_input(name)
     if choice == "skip" and base.depth < 2:
-        st.info("Skip connections join two hidden layers of the same width; with one hidden "
-                "layer there are none, so both settings are the same network. Add a layer.",
-                icon=":material/info:")
+        st.info(
+            "Skip connections join two hidden layers of the same width; with one hidden "
+            "layer there are none, so both settings are the same network. Add a layer.",
+            icon=":material/info:",
+        )
     settings = practice.levels(choice, base, small, large, lrs)
-    runs = run_settings(settings, restarts, steps, seed,
-                        f"Training {len(settings)} settings × {restarts} restarts…")
+    runs = run_settings(
+        settings, restarts, steps, seed, f"Training {len(settings)} settings × {restarts} restarts…"
+    )
     if runs is None:
         return
     with classroom.section(f"{practice.CHOICES[choice]}: every setting on the same seeds"):
@@ -430,13 +642,16 @@ def compare_section() -> None:
         remember("Comparison: loss bands", bands)
         remember("Comparison: outcomes", table)
         st.markdown(LANDSCAPE[choice])
-        st.caption(f"Baseline: {base.depth} hidden layer(s) of {base.width} {base.activation} "
-                   f"units{' with skips' if base.skip else ''}, {base.init_label()}, "
-                   f"{practice.OPTIMIZERS[base.optimizer]} at learning rate {base.lr:g}, "
-                   f"{practice.describe('batch', base)}; {restarts} restarts × {steps} steps.")
+        st.caption(
+            f"Baseline: {base.depth} hidden layer(s) of {base.width} {base.activation} "
+            f"units{' with skips' if base.skip else ''}, {base.init_label()}, "
+            f"{practice.OPTIMIZERS[base.optimizer]} at learning rate {base.lr:g}, "
+            f"{practice.describe('batch', base)}; {restarts} restarts × {steps} steps."
+        )
 
 
 # -- the prediction, page ----------------------------------------------------------------------------
+
 
 def predict_section() -> None:
     settings, restarts, steps, seed = question()
@@ -444,16 +659,22 @@ def predict_section() -> None:
     if runs is None:
         return
     hard = next(iter(runs.values()))
-    options = ["close to 0: it just trains slower",
-               "about half the starting loss",
-               f"still about {LN2:.2f}: it has hardly moved"]
+    options = [
+        "close to 0: it just trains slower",
+        "about half the starting loss",
+        f"still about {LN2:.2f}: it has hardly moved",
+    ]
     classroom.predict(
-        P, "The hard setting (4 sigmoid layers of 16, first weights from N(0, 0.1²), plain SGD "
-           "at learning rate 0.5) trains for 300 steps on the circles. Where does its median "
-           "loss end?", options, options[2],
+        P,
+        "The hard setting (4 sigmoid layers of 16, first weights from N(0, 0.1²), plain SGD "
+        "at learning rate 0.5) trains for 300 steps on the circles. Where does its median "
+        "loss end?",
+        options,
+        options[2],
         f"Measured: {np.nanmedian(hard.final):.4f}, next to ln 2 = {LN2:.4f}, the loss of "
         "predicting 50% everywhere. The gradient that reaches the first layers is so small "
-        "that 300 steps barely move them: a flat region, not a minimum.")
+        "that 300 steps barely move them: a flat region, not a minimum.",
+    )
 
 
 classroom.page_setup("What makes training work in practice", IDEA)
@@ -470,7 +691,8 @@ st.markdown(
     "**Normalisation layers** are part of the modern recipe too: batch normalisation (Ioffe & "
     "Szegedy 2015) rescales each unit's summed input to mean 0 and spread 1 over the "
     "minibatch (then applies a learned scale and shift), which keeps the signal's size steady "
-    "however the weights drift and lets larger learning rates work. They are not in this engine yet, so this page cannot show them.")
+    "however the weights drift and lets larger learning rates work. They are not in this engine yet, so this page cannot show them."
+)
 
 st.header("What to notice")
 st.markdown(
@@ -485,7 +707,8 @@ st.markdown(
     "- Sigmoid units flatten the landscape of a deep network; ReLU, skip connections and Adam "
     "each put slope back, in different ways.\n"
     "- Smaller minibatches make each step noisier: the band widens and the median ends higher "
-    "for the same number of steps.")
+    "for the same number of steps."
+)
 st.header("Try this")
 st.markdown(
     "- In the recipe, take out one ingredient at a time: which one alone rescues the hard "
@@ -495,20 +718,22 @@ st.markdown(
     "- Compare depths with a too-small start, then turn on skip connections and compare "
     "again.\n"
     "- Compare batch sizes at a learning rate twice as large: does the noise floor rise?\n"
-    "- Switch the dataset to two spirals: which choices matter more on a harder problem?")
+    "- Switch the dataset to two spirals: which choices matter more on a harder problem?"
+)
 predict_section()
-classroom.export(P, dict(st.session_state.get(f"_{P}_frames", {})),
-                 classroom.current_settings(P))
-classroom.references([
-    "Glorot, X., & Bengio, Y. (2010). Understanding the difficulty of training deep feedforward "
-    "neural networks. AISTATS.",
-    "He, K., Zhang, X., Ren, S., & Sun, J. (2015). Delving deep into rectifiers: surpassing "
-    "human-level performance on ImageNet classification. ICCV.",
-    "He, K., Zhang, X., Ren, S., & Sun, J. (2016). Deep residual learning for image "
-    "recognition. CVPR.",
-    "Ioffe, S., & Szegedy, C. (2015). Batch normalization: accelerating deep network training "
-    "by reducing internal covariate shift. ICML.",
-    "Kingma, D. P., & Ba, J. (2015). Adam: a method for stochastic optimization. ICLR.",
-    "Li, H., Xu, Z., Taylor, G., Studer, C., & Goldstein, T. (2018). Visualizing the loss "
-    "landscape of neural nets. NeurIPS.",
-])
+classroom.export(P, dict(st.session_state.get(f"_{P}_frames", {})), classroom.current_settings(P))
+classroom.references(
+    [
+        "Glorot, X., & Bengio, Y. (2010). Understanding the difficulty of training deep feedforward "
+        "neural networks. AISTATS.",
+        "He, K., Zhang, X., Ren, S., & Sun, J. (2015). Delving deep into rectifiers: surpassing "
+        "human-level performance on ImageNet classification. ICCV.",
+        "He, K., Zhang, X., Ren, S., & Sun, J. (2016). Deep residual learning for image "
+        "recognition. CVPR.",
+        "Ioffe, S., & Szegedy, C. (2015). Batch normalization: accelerating deep network training "
+        "by reducing internal covariate shift. ICML.",
+        "Kingma, D. P., & Ba, J. (2015). Adam: a method for stochastic optimization. ICLR.",
+        "Li, H., Xu, Z., Taylor, G., Studer, C., & Goldstein, T. (2018). Visualizing the loss "
+        "landscape of neural nets. NeurIPS.",
+    ]
+)

@@ -5,6 +5,7 @@ nothing else can reach its cache).
 Plain arguments in, numpy / frames / charts out. The heavy ones (an optimiser run, a batched
 Hessian, the chord test) take a turn in ui.gate on a cache miss; a hit never waits.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -15,16 +16,16 @@ import streamlit as st
 import torch
 
 from core import curvature, descent, optimizers, surfaces
+from lessons.convex import charts as views
 from ui import charts, controls, gate
-from ui import convex_views as views
 
 P = "cv"
-MAP_N = 100        # heatmap cells per side
-SOLID_N = 70       # 3-D surface grid per side
-CURVE_N = 200      # curvature map grid per side (one batched Hessian call)
+MAP_N = 100  # heatmap cells per side
+SOLID_N = 70  # 3-D surface grid per side
+CURVE_N = 200  # curvature map grid per side (one batched Hessian call)
 PAIRS = (1_000, 5_000, 20_000, 100_000)
-RTOL = 1e-6        # default sign tolerance of the curvature map and the chord test
-RECORDS = 250      # at most about this many recorded points per path
+RTOL = 1e-6  # default sign tolerance of the curvature map and the chord test
+RECORDS = 250  # at most about this many recorded points per path
 PREDICT_START = (-0.5, -0.5)
 #: What the page shows when opened with no link.
 DEFAULT_SURFACE = "himmelblau"
@@ -35,6 +36,7 @@ MODELS = {"logistic_2w": ("w (weight)", "b (bias)"), "deep_linear_2w": ("w₁", 
 
 
 # -- computation: plain arguments in, numpy out (cached) --------------------------------------
+
 
 def _surface(key: str, formula: str):
     return controls.surface_for(key, formula)
@@ -89,33 +91,57 @@ def chords(key: str, formula: str, pairs: int, rtol: float):
         with torch.no_grad():
             f = s((1 - u)[:, None] * a_ + u[:, None] * b_)
         ends = s(torch.stack([a_, b_]))
-        profile = pd.DataFrame({"s": u.numpy(), "surface": f.numpy(),
-                                "chord": ((1 - u) * ends[0] + u * ends[1]).detach().numpy()})
+        profile = pd.DataFrame(
+            {
+                "s": u.numpy(),
+                "surface": f.numpy(),
+                "chord": ((1 - u) * ends[0] + u * ends[1]).detach().numpy(),
+            }
+        )
     return test, profile
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 @gate.heavy
-def descend(key: str, formula: str, name: str, lr: float, hyper: tuple, x0: float, y0: float,
-            steps: int) -> dict:
+def descend(
+    key: str, formula: str, name: str, lr: float, hyper: tuple, x0: float, y0: float, steps: int
+) -> dict:
     """One optimiser from one start: its recorded path, cut where it diverged, and how it ended."""
     s = _surface(key, formula)
     start = torch.tensor([[x0, y0]], dtype=torch.float64)
-    run = descent.run(s, start, optimizer=name, lr=lr, steps=steps,
-                      record_every=max(1, steps // RECORDS), **dict(hyper))
+    run = descent.run(
+        s,
+        start,
+        optimizer=name,
+        lr=lr,
+        steps=steps,
+        record_every=max(1, steps // RECORDS),
+        **dict(hyper),
+    )
     at = run.steps.numpy()
     path, loss = run.path[:, 0].numpy(), run.loss[:, 0].numpy()
     stopped = int(run.stopped_at[0])
     if stopped >= 0:  # keep the path up to there; the run was held at its last good point
         keep = at < stopped
-        at, path, loss = (np.append(at[keep], stopped), np.vstack([path[keep], path[-1:]]),
-                          np.append(loss[keep], loss[-1]))
+        at, path, loss = (
+            np.append(at[keep], stopped),
+            np.vstack([path[keep], path[-1:]]),
+            np.append(loss[keep], loss[-1]),
+        )
     end = run.final[:1]
     slope = float(curvature.gradient(_curvable(s), end).norm())
     eig = curvature.eigenvalues(_curvable(s), end)[0]
-    return {"steps": at, "x": path[:, 0], "y": path[:, 1], "loss": loss, "stopped": stopped,
-            "final": tuple(float(v) for v in end[0]), "final_loss": float(run.final_loss[0]),
-            "slope": slope, "shape": curvature.KINDS[int(curvature.kind(eig))]}
+    return {
+        "steps": at,
+        "x": path[:, 0],
+        "y": path[:, 1],
+        "loss": loss,
+        "stopped": stopped,
+        "final": tuple(float(v) for v in end[0]),
+        "final_loss": float(run.final_loss[0]),
+        "slope": slope,
+        "shape": curvature.KINDS[int(curvature.kind(eig))],
+    }
 
 
 Run = tuple  # (name, lr, hyper): one optimiser's settings, hashable
@@ -124,11 +150,18 @@ Run = tuple  # (name, lr, hyper): one optimiser's settings, hashable
 @st.cache_data(max_entries=64, show_spinner=False)
 def paths(key: str, formula: str, runs: tuple[Run, ...], x0: float, y0: float, steps: int):
     """Every chosen optimiser's path in long form (run, step, x, y, loss), and their endings."""
-    results = {controls.OptimizerChoice(*r).label: descend(key, formula, *r, x0, y0, steps)
-               for r in runs}
-    frame = pd.concat([pd.DataFrame({"run": label, "step": r["steps"], "x": r["x"], "y": r["y"],
-                                     "loss": r["loss"]}) for label, r in results.items()],
-                      ignore_index=True)
+    results = {
+        controls.OptimizerChoice(*r).label: descend(key, formula, *r, x0, y0, steps) for r in runs
+    }
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {"run": label, "step": r["steps"], "x": r["x"], "y": r["y"], "loss": r["loss"]}
+            )
+            for label, r in results.items()
+        ],
+        ignore_index=True,
+    )
     return frame, results
 
 
@@ -147,6 +180,7 @@ def predict_run() -> dict:
 
 # -- the Play animation, built once per setting (Altair charts: ui.cached_charts) ----------------
 
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def play(key: str, formula: str, runs: tuple[Run, ...], x0: float, y0: float, steps: int):
     """The Play animation (Plotly) of the runs' paths over the surface."""
@@ -157,6 +191,7 @@ def play(key: str, formula: str, runs: tuple[Run, ...], x0: float, y0: float, st
 
 
 # -- defaults that work on each surface, and the lesson scenes ---------------------------------
+
 
 def lr_for(surface):
     """A learning rate that suits the surface: its own plain-GD step for the gradient methods,
@@ -174,15 +209,26 @@ def lr_for(surface):
         if name == "adagrad":
             return span / 10
         return surface.lr
+
     return pick
 
 
-def _scene(surface: str, start: tuple[float, float], runs: dict[str, float],
-           steps: int = DEFAULT_STEPS, **hyper: float) -> dict:
+def _scene(
+    surface: str,
+    start: tuple[float, float],
+    runs: dict[str, float],
+    steps: int = DEFAULT_STEPS,
+    **hyper: float,
+) -> dict:
     """Widget values for a scene: surface, start, steps, and each optimiser's learning rate and
     settings (defaults unless given, so that no setting leaks in from an earlier scene)."""
-    values = {f"{P}_surface": surface, f"{P}_x0": start[0], f"{P}_y0": start[1],
-              f"{P}_optimizers": list(runs), f"{P}_steps": steps}
+    values = {
+        f"{P}_surface": surface,
+        f"{P}_x0": start[0],
+        f"{P}_y0": start[1],
+        f"{P}_optimizers": list(runs),
+        f"{P}_steps": steps,
+    }
     for name, lr in runs.items():
         values[f"{P}_{name}_lr"] = lr
         for h, default in optimizers.info(name).hyper.items():
@@ -191,30 +237,34 @@ def _scene(surface: str, start: tuple[float, float], runs: dict[str, float],
 
 
 SCENES = {
-    "Bowl: every path agrees": _scene("bowl", (-2.5, 2.0), {"sgd": 0.1, "momentum": 0.1,
-                                                            "adam": 0.0562}),
-    "Ravine: momentum vs plain GD": _scene("ravine", (-2.8, 1.5), {"sgd": 0.09, "momentum": 0.1},
-                                           100, momentum_momentum=0.5),
-    "Himmelblau: start decides": _scene("himmelblau", (0.0, 0.0), {"sgd": 0.01, "momentum": 0.01,
-                                                                   "adam": 0.1}),
-    "Rastrigin traps gradient descent": _scene("rastrigin", (3.2, -2.1),
-                                               {"sgd": 0.00178, "momentum": 0.00178,
-                                                "adagrad": 1.02}),
-    "Deep linear: saddle at the origin": _scene("deep_linear_2w", (1.5, -1.499),
-                                                {"sgd": 0.0562}),
+    "Bowl: every path agrees": _scene(
+        "bowl", (-2.5, 2.0), {"sgd": 0.1, "momentum": 0.1, "adam": 0.0562}
+    ),
+    "Ravine: momentum vs plain GD": _scene(
+        "ravine", (-2.8, 1.5), {"sgd": 0.09, "momentum": 0.1}, 100, momentum_momentum=0.5
+    ),
+    "Himmelblau: start decides": _scene(
+        "himmelblau", (0.0, 0.0), {"sgd": 0.01, "momentum": 0.01, "adam": 0.1}
+    ),
+    "Rastrigin traps gradient descent": _scene(
+        "rastrigin", (3.2, -2.1), {"sgd": 0.00178, "momentum": 0.00178, "adagrad": 1.02}
+    ),
+    "Deep linear: saddle at the origin": _scene("deep_linear_2w", (1.5, -1.499), {"sgd": 0.0562}),
     "Too big a step": _scene("bowl", (-2.5, 2.0), {"sgd": 1.78, "momentum": 0.1}, 100),
 }
 
 
 # -- start-up warm-up ----------------------------------------------------------------------------
 
+
 def _default_view() -> dict:
     """The widget values of the page opened with no link: the default surface from its own start,
     the default optimisers at the learning rates lr_for gives them."""
     s = surfaces.get(DEFAULT_SURFACE)
     pick = lr_for(s)
-    return _scene(DEFAULT_SURFACE, s.start,
-                  {name: controls.sig3(pick(name)) for name in DEFAULT_OPTIMIZERS})
+    return _scene(
+        DEFAULT_SURFACE, s.start, {name: controls.sig3(pick(name)) for name in DEFAULT_OPTIMIZERS}
+    )
 
 
 def _runs(values: Mapping[str, object]) -> tuple[Run, ...]:
@@ -222,8 +272,10 @@ def _runs(values: Mapping[str, object]) -> tuple[Run, ...]:
     whole-number setting as an int and every other number as a float."""
     runs = []
     for name in values[f"{P}_optimizers"]:
-        hyper = tuple((h, (int if isinstance(default, int) else float)(values[f"{P}_{name}_{h}"]))
-                      for h, default in optimizers.info(name).hyper.items())
+        hyper = tuple(
+            (h, (int if isinstance(default, int) else float)(values[f"{P}_{name}_{h}"]))
+            for h, default in optimizers.info(name).hyper.items()
+        )
         runs.append((name, float(values[f"{P}_{name}_lr"]), hyper))
     return tuple(runs)
 

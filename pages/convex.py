@@ -4,6 +4,7 @@ Thin page: URL-bound controls → cached calls (ui.convex_compute, into core's s
 and curvature) → Altair charts (ui.charts, ui.convex_views; their specs cached by
 ui.cached_charts.draw) and two Plotly figures (the 3-D surface, the Play animation).
 """
+
 from __future__ import annotations
 
 import math
@@ -13,10 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from core import curvature
-from ui import charts, classroom, controls, gate
-from ui import convex_views as views
-from ui.cached_charts import draw
-from ui.convex_compute import (
+from lessons.convex import charts as views
+from lessons.convex.compute import (
     CURVE_N,
     DEFAULT_OPTIMIZERS,
     DEFAULT_STEPS,
@@ -41,9 +40,11 @@ from ui.convex_compute import (
     predict_run,
     surface_grid,
 )
+from ui import charts, classroom, controls, gate
+from ui.cached_charts import draw
 
 STEPS = (50, 100, 200, 300, 500, 1000)
-SETTLED = 1e-4     # a run whose slope |∇f| is below this has come to rest
+SETTLED = 1e-4  # a run whose slope |∇f| is below this has come to rest
 
 IDEA = (
     "An error surface is **convex** when it has no hills to hide valleys behind: the straight "
@@ -56,6 +57,7 @@ IDEA = (
 
 
 # -- how a run ended ----------------------------------------------------------------------------
+
 
 def status(r: dict, surface, steps: int) -> str:
     """How a run ended, in words: diverged/escaped at step k, or what kind of point it rests at."""
@@ -71,8 +73,11 @@ def status(r: dict, surface, steps: int) -> str:
     if best is not None and r["final_loss"] <= best + 1e-6 * (1 + abs(best)):
         return "reached a global minimum"
     minimum = "a local minimum" if best is not None else "a minimum"
-    return {"bowl-shaped": f"came to rest in {minimum}", "saddle-shaped": "stuck at a saddle point",
-            "dome-shaped": "balanced on a peak"}.get(r["shape"], "came to rest on flat ground")
+    return {
+        "bowl-shaped": f"came to rest in {minimum}",
+        "saddle-shaped": "stuck at a saddle point",
+        "dome-shaped": "balanced on a peak",
+    }.get(r["shape"], "came to rest on flat ground")
 
 
 def nearest_minimum(point, minima) -> str:
@@ -84,27 +89,36 @@ def nearest_minimum(point, minima) -> str:
 
 # -- page --------------------------------------------------------------------------------------
 
+
 def surface_section(choice) -> None:
     s = choice.surface
     xs, ys, z = surface_grid(choice.key, choice.formula, MAP_N)
     finite = np.isfinite(z)
     if not finite.all():
-        st.info(f"Your formula is not a finite number on {1 - finite.mean():.0%} of the map (for "
-                "example the log or square root of a negative number, or a division by zero). "
-                "Those cells are left blank.", icon=":material/info:")
+        st.info(
+            f"Your formula is not a finite number on {1 - finite.mean():.0%} of the map (for "
+            "example the log or square root of a negative number, or a division by zero). "
+            "Those cells are left blank.",
+            icon=":material/info:",
+        )
     if not finite.any():
         return
     log, _ = charts.banded_scale(z)
     flat, solid = st.columns(2)
     draw(flat, views.surface_map, xs, ys, z, s.minima)
     sx, sy, sz = surface_grid(choice.key, choice.formula, SOLID_N)
-    solid.plotly_chart(views.surface_3d(sx, sy, sz, s.minima, log), width="stretch",
-                       key=f"_{P}_solid")
-    note = ("Colour bands are spaced logarithmically, because the loss spans a wide range. "
-            if log else "")
+    solid.plotly_chart(
+        views.surface_3d(sx, sy, sz, s.minima, log), width="stretch", key=f"_{P}_solid"
+    )
+    note = (
+        "Colour bands are spaced logarithmically, because the loss spans a wide range. "
+        if log
+        else ""
+    )
     marks = "Stars mark global minima, crosses local ones. " if s.minima else ""
-    st.caption(f"{note}{marks}Drag the 3-D view to turn it; its height is the same quantity as "
-               "the colour.")
+    st.caption(
+        f"{note}{marks}Drag the 3-D view to turn it; its height is the same quantity as the colour."
+    )
 
 
 def _run_all(choice, chosen, x0: float, y0: float, steps: int) -> tuple[Run, ...]:
@@ -135,11 +149,13 @@ def descent_section(choice) -> None:
         with left:
             chosen = controls.optimizers_picker(P, DEFAULT_OPTIMIZERS, lr_for=lr_for(s))
         with right:
-            steps = st.select_slider("Steps", STEPS, value=DEFAULT_STEPS, key=f"{P}_steps",
-                                     bind="query-params")
+            steps = st.select_slider(
+                "Steps", STEPS, value=DEFAULT_STEPS, key=f"{P}_steps", bind="query-params"
+            )
             x0, y0 = controls.start_inputs(P, s)
-            log_y = st.toggle("Loss on a log scale", value=True, key=f"{P}_logy",
-                              bind="query-params")
+            log_y = st.toggle(
+                "Loss on a log scale", value=True, key=f"{P}_logy", bind="query-params"
+            )
     if not chosen:
         st.info("Choose at least one optimiser above.", icon=":material/info:")
         return
@@ -156,10 +172,24 @@ def descent_section(choice) -> None:
         return
     where, moving = st.columns(2)
     with where:
-        event = draw(st, views.descent_map, xs, ys, z, s.minima, s.bounds, frame, steps,
-                     on_select="rerun", selection_mode="start", key=f"_{P}_map")
-        st.caption("Click anywhere on the map to start there. Drag the **step** slider under the "
-                   "map to move every marker along its path (no recomputation).")
+        event = draw(
+            st,
+            views.descent_map,
+            xs,
+            ys,
+            z,
+            s.minima,
+            s.bounds,
+            frame,
+            steps,
+            on_select="rerun",
+            selection_mode="start",
+            key=f"_{P}_map",
+        )
+        st.caption(
+            "Click anywhere on the map to start there. Drag the **step** slider under the "
+            "map to move every marker along its path (no recomputation)."
+        )
     controls.apply_click(event, P)
     with moving:
         st.plotly_chart(animation, width="stretch", key=f"_{P}_play")
@@ -167,21 +197,37 @@ def descent_section(choice) -> None:
     curves, notes = st.columns([3, 2])
     draw(curves, charts.loss_chart, frame, log_y=log_y, title="Loss at each step")
     if L:
-        notes.markdown(f"The largest curvature on this map is **L ≈ {L:.3g}**, so a plain "
-                       f"gradient-descent step is sure to go downhill (on this map) for learning "
-                       f"rates below **2/L ≈ {2 / L:.3g}**. Above it, a step can overshoot.")
-    table = pd.DataFrame([{
-        "optimiser": label, "how it ended": status(r, s, steps),
-        "final point": f"({r['final'][0]:.3f}, {r['final'][1]:.3f})",
-        "final loss": r["final_loss"], "slope |∇f|": r["slope"],
-        "nearest known minimum": nearest_minimum(r["final"], s.minima)}
-        for label, r in results.items()])
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"final loss": st.column_config.NumberColumn(format="%.4g"),
-                                "slope |∇f|": st.column_config.NumberColumn(format="%.2e")})
+        notes.markdown(
+            f"The largest curvature on this map is **L ≈ {L:.3g}**, so a plain "
+            f"gradient-descent step is sure to go downhill (on this map) for learning "
+            f"rates below **2/L ≈ {2 / L:.3g}**. Above it, a step can overshoot."
+        )
+    table = pd.DataFrame(
+        [
+            {
+                "optimiser": label,
+                "how it ended": status(r, s, steps),
+                "final point": f"({r['final'][0]:.3f}, {r['final'][1]:.3f})",
+                "final loss": r["final_loss"],
+                "slope |∇f|": r["slope"],
+                "nearest known minimum": nearest_minimum(r["final"], s.minima),
+            }
+            for label, r in results.items()
+        ]
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "final loss": st.column_config.NumberColumn(format="%.4g"),
+            "slope |∇f|": st.column_config.NumberColumn(format="%.2e"),
+        },
+    )
     # Exported here, inside the fragment, so that the files always match what is shown.
-    classroom.export(f"{P}_runs", {"paths": frame, "how the runs ended": table},
-                     classroom.current_settings(P))
+    classroom.export(
+        f"{P}_runs", {"paths": frame, "how the runs ended": table}, classroom.current_settings(P)
+    )
 
 
 @st.fragment
@@ -193,18 +239,32 @@ def evidence_section(choice) -> None:
         "f(t·a + (1−t)·b) ≤ t·f(a) + (1−t)·f(b) for every t between 0 and 1. For a smooth surface "
         "that is the same as saying it curves upward (or not at all) in every direction at every "
         "point: both eigenvalues of the *Hessian*, the 2×2 table of second derivatives, are ≥ 0. "
-        "Below, both tests run on this surface.")
+        "Below, both tests run on this surface."
+    )
     with classroom.controls("Test settings"):
         left, right = st.columns(2)
         with left:
-            rtol = controls.log_slider("Sign tolerance (relative)", f"{P}_rtol", 1e-9, 1e-1, RTOL,
-                                       per_decade=1, help="A curvature counts as negative only "
-                                       "below −tolerance × the larger curvature there, and a chord "
-                                       "fails only by more than tolerance × |f|: rounding errors "
-                                       "must not make a bowl look bumpy.")
+            rtol = controls.log_slider(
+                "Sign tolerance (relative)",
+                f"{P}_rtol",
+                1e-9,
+                1e-1,
+                RTOL,
+                per_decade=1,
+                help="A curvature counts as negative only "
+                "below −tolerance × the larger curvature there, and a chord "
+                "fails only by more than tolerance × |f|: rounding errors "
+                "must not make a bowl look bumpy.",
+            )
         with right:
-            pairs = st.select_slider("Random chords", PAIRS, value=PAIRS[2], key=f"{P}_pairs",
-                                     bind="query-params", format_func=lambda v: f"{v:,}")
+            pairs = st.select_slider(
+                "Random chords",
+                PAIRS,
+                value=PAIRS[2],
+                key=f"{P}_pairs",
+                bind="query-params",
+                format_func=lambda v: f"{v:,}",
+            )
     key, formula = choice.key, choice.formula
     try:
         xs, ys, eigs = eigen_grid(key, formula)
@@ -218,37 +278,55 @@ def evidence_section(choice) -> None:
     downhill = float((eigs[..., 0] < -rtol * np.abs(eigs).max(-1)).sum()) / defined
     evidence = pd.DataFrame(
         [{"test": f"share of map {n}", "value": v} for n, v in share.items()]
-        + [{"test": "share of map curving downhill in some direction", "value": downhill},
-           {"test": "share of chords that fail", "value": test.share_failed},
-           {"test": "chords tested", "value": test.pairs}])
+        + [
+            {"test": "share of map curving downhill in some direction", "value": downhill},
+            {"test": "share of chords that fail", "value": test.share_failed},
+            {"test": "chords tested", "value": test.pairs},
+        ]
+    )
 
     a, b, c = st.columns(3)
-    a.metric("Curves downhill somewhere", "yes" if downhill > 0 else "no",
-             delta=f"{downhill:.1%} of the map", delta_color="off", delta_arrow="off",
-             help="Share of the map where some direction curves downward (a negative "
-                  "eigenvalue, beyond the tolerance).")
-    b.metric("Chords that fail", f"{test.share_failed:.1%}",
-             help=f"Out of {test.pairs:,} random chords with finite ends.")
+    a.metric(
+        "Curves downhill somewhere",
+        "yes" if downhill > 0 else "no",
+        delta=f"{downhill:.1%} of the map",
+        delta_color="off",
+        delta_arrow="off",
+        help="Share of the map where some direction curves downward (a negative "
+        "eigenvalue, beyond the tolerance).",
+    )
+    b.metric(
+        "Chords that fail",
+        f"{test.share_failed:.1%}",
+        help=f"Out of {test.pairs:,} random chords with finite ends.",
+    )
     convex = test.share_failed == 0 and downhill == 0
     c.metric("Verdict on this map", "no sign of non-convexity" if convex else "not convex")
     mapped, chord = st.columns(2)
     with mapped:
-        draw(st, views.curvature_board, xs, ys, k, curvature.KINDS, choice.surface.bounds,
-             test.worst)
-        st.caption(" · ".join(f"{n}: {v:.1%}" for n, v in share.items() if v > 0)
-                   + f" — computed on a {CURVE_N}×{CURVE_N} grid.")
+        draw(
+            st, views.curvature_board, xs, ys, k, curvature.KINDS, choice.surface.bounds, test.worst
+        )
+        st.caption(
+            " · ".join(f"{n}: {v:.1%}" for n, v in share.items() if v > 0)
+            + f" — computed on a {CURVE_N}×{CURVE_N} grid."
+        )
     with chord:
         if profile is None:
-            st.success("No chord failed: every sampled straight line stays on or above the "
-                       "surface, as a convex surface requires. (A sample cannot prove convexity "
-                       "everywhere, but one failure is enough to disprove it.)",
-                       icon=":material/check_circle:")
+            st.success(
+                "No chord failed: every sampled straight line stays on or above the "
+                "surface, as a convex surface requires. (A sample cannot prove convexity "
+                "everywhere, but one failure is enough to disprove it.)",
+                icon=":material/check_circle:",
+            )
         else:
             st.markdown("**The worst failing chord**")
             draw(st, views.chord_profile, profile)
-            st.caption(f"The surface along the dashed chord drawn on the map: it rises "
-                       f"{test.worst_gap:.3g} above the chord at the cross. One such chord "
-                       "proves the surface is not convex.")
+            st.caption(
+                f"The surface along the dashed chord drawn on the map: it rises "
+                f"{test.worst_gap:.3g} above the chord at the cross. One such chord "
+                "proves the surface is not convex."
+            )
     frames = {"curvature and chord test": evidence}
     if profile is not None:
         frames["worst chord profile"] = profile
@@ -267,7 +345,8 @@ def models_section() -> None:
         "the *product* w₁w₂, but a product of weights is not linear in them: at (0, 0) the slope "
         "is zero, moving both weights the same way lowers the loss and moving them apart raises "
         "it — a saddle — and the minima form a whole curve, w₁w₂ = 1. The midpoint of the minima "
-        "(1, 1) and (−1, −1) is the saddle, higher than both, so the chord test fails.")
+        "(1, 1) and (−1, −1) is the saddle, higher than both, so the chord test fails."
+    )
     for col, (key, (x_title, y_title)) in zip(st.columns(2), MODELS.items()):
         try:
             test, _ = chords(key, "", PAIRS[2], RTOL)
@@ -282,14 +361,17 @@ def models_section() -> None:
         with col:
             st.markdown(f"**{s.label}**")
             draw(st, views.surface_map, xs, ys, z, s.minima, 320, test.worst, x_title, y_title)
-            st.caption(f"Bowl-shaped on {bowl:.0%} of the map; {test.share_failed:.1%} of "
-                       f"{test.pairs:,} chords fail.")
+            st.caption(
+                f"Bowl-shaped on {bowl:.0%} of the map; {test.share_failed:.1%} of "
+                f"{test.pairs:,} chords fail."
+            )
     st.markdown(
         "Multiplying weights — stacking layers — is one way to lose convexity, but not the only "
         "one: a single sigmoid neuron trained with squared error is already non-convex, and can "
         "have exponentially many local minima in the number of inputs (Auer, Herbster & Warmuth "
         "1996). Deep *linear* networks are a gentle case: Baldi & Hornik (1989) showed that their "
-        "loss has no bad local minima, only saddles, like the one here.")
+        "loss has no bad local minima, only saddles, like the one here."
+    )
 
 
 def theory_section() -> None:
@@ -311,7 +393,8 @@ def theory_section() -> None:
         "separable classes); the walk never stops.\n"
         "- **Not convex**: flat ground is also local minima, saddles and peaks. Gradient descent "
         "stops at the first flat place it falls into, so the start decides where it ends "
-        "(Himmelblau), a ripple can trap it (Rastrigin), and near a saddle it crawls.")
+        "(Himmelblau), a ripple can trap it (Rastrigin), and near a saddle it crawls."
+    )
 
 
 def predict_section() -> None:
@@ -325,13 +408,16 @@ def predict_section() -> None:
     answer = nearest_minimum(r["final"], s.minima)
     x, y = PREDICT_START
     classroom.predict(
-        P, f"Himmelblau has four minima of equal depth. Plain gradient descent (learning rate "
-           f"0.01) starts at ({x}, {y}). Which minimum will it reach after 500 steps?",
-        options, answer,
+        P,
+        f"Himmelblau has four minima of equal depth. Plain gradient descent (learning rate "
+        f"0.01) starts at ({x}, {y}). Which minimum will it reach after 500 steps?",
+        options,
+        answer,
         f"Running it gives ({r['final'][0]:.3f}, {r['final'][1]:.3f}). The nearest minimum to "
         "the start is not the one reached: the slope at the start points the walk elsewhere, and "
         "it follows the slope, not the distance. Try it on the map with the scene “Himmelblau: "
-        "start decides” and a click at the start point.")
+        "start decides” and a click at the start point.",
+    )
 
 
 def main() -> None:
@@ -369,7 +455,8 @@ def main() -> None:
         "- In the deep-linear scene the path runs almost straight into the saddle at (0, 0); the "
         "loss curve then stays flat for dozens of steps before the walk finds the way down to "
         "the curve of minima.\n"
-        "- A learning rate above 2/L makes even the bowl diverge: the table says at which step.")
+        "- A learning rate above 2/L makes even the bowl diverge: the table says at which step."
+    )
     st.subheader("Try this")
     st.markdown(
         "- Click several starts on Himmelblau and predict each time which minimum you will reach.\n"
@@ -381,31 +468,50 @@ def main() -> None:
         "far start plain Newton (no line search) jumps off the map — the 2/L rule is a promise "
         "about gradient descent, not about every method.\n"
         "- On Rosenbrock, set the sign tolerance to its largest value: part of the saddle-shaped "
-        "region turns \"flat\". Why is a tolerance that large a wrong answer too?")
+        'region turns "flat". Why is a tolerance that large a wrong answer too?'
+    )
     predict_section()
-    classroom.references([
-        ("Auer, P., Herbster, M. & Warmuth, M. K. (1996). Exponentially many local minima for "
-         "single neurons. *Advances in Neural Information Processing Systems 8*."),
-        ("Baldi, P. & Hornik, K. (1989). Neural networks and principal component analysis: "
-         "learning from examples without local minima. *Neural Networks* 2(1)."),
-        "Ackley, D. H. (1987). *A Connectionist Machine for Genetic Hillclimbing*. Kluwer.",
-        "Boyd, S. & Vandenberghe, L. (2004). *Convex Optimization*. Cambridge University Press.",
-        ("Dixon, L. C. W. & Szegö, G. P. (1978). The global optimization problem: an "
-         "introduction. In *Towards Global Optimisation 2*. North-Holland."),
-        "Himmelblau, D. M. (1972). *Applied Nonlinear Programming*. McGraw-Hill.",
-        "Kingma, D. P. & Ba, J. (2015). Adam: a method for stochastic optimization. *ICLR*.",
-        ("Lee, J. D., Simchowitz, M., Jordan, M. I. & Recht, B. (2016). Gradient descent only "
-         "converges to minimizers. *COLT*."),
-        ("Nesterov, Y. (2004). *Introductory Lectures on Convex Optimization: A Basic Course*. "
-         "Kluwer."),
-        ("Okabe, M. & Ito, K. (2008). *Color Universal Design*: the colour-blind-safe palette used "
-         "in the charts."),
-        ("Polyak, B. T. (1964). Some methods of speeding up the convergence of iteration methods. "
-         "*USSR Computational Mathematics and Mathematical Physics* 4(5)."),
-        "Rastrigin, L. A. (1974). *Systems of Extremal Control*. Nauka.",
-        ("Rosenbrock, H. H. (1960). An automatic method for finding the greatest or least value "
-         "of a function. *The Computer Journal* 3(3)."),
-    ])
+    classroom.references(
+        [
+            (
+                "Auer, P., Herbster, M. & Warmuth, M. K. (1996). Exponentially many local minima for "
+                "single neurons. *Advances in Neural Information Processing Systems 8*."
+            ),
+            (
+                "Baldi, P. & Hornik, K. (1989). Neural networks and principal component analysis: "
+                "learning from examples without local minima. *Neural Networks* 2(1)."
+            ),
+            "Ackley, D. H. (1987). *A Connectionist Machine for Genetic Hillclimbing*. Kluwer.",
+            "Boyd, S. & Vandenberghe, L. (2004). *Convex Optimization*. Cambridge University Press.",
+            (
+                "Dixon, L. C. W. & Szegö, G. P. (1978). The global optimization problem: an "
+                "introduction. In *Towards Global Optimisation 2*. North-Holland."
+            ),
+            "Himmelblau, D. M. (1972). *Applied Nonlinear Programming*. McGraw-Hill.",
+            "Kingma, D. P. & Ba, J. (2015). Adam: a method for stochastic optimization. *ICLR*.",
+            (
+                "Lee, J. D., Simchowitz, M., Jordan, M. I. & Recht, B. (2016). Gradient descent only "
+                "converges to minimizers. *COLT*."
+            ),
+            (
+                "Nesterov, Y. (2004). *Introductory Lectures on Convex Optimization: A Basic Course*. "
+                "Kluwer."
+            ),
+            (
+                "Okabe, M. & Ito, K. (2008). *Color Universal Design*: the colour-blind-safe palette used "
+                "in the charts."
+            ),
+            (
+                "Polyak, B. T. (1964). Some methods of speeding up the convergence of iteration methods. "
+                "*USSR Computational Mathematics and Mathematical Physics* 4(5)."
+            ),
+            "Rastrigin, L. A. (1974). *Systems of Extremal Control*. Nauka.",
+            (
+                "Rosenbrock, H. H. (1960). An automatic method for finding the greatest or least value "
+                "of a function. *The Computer Journal* 3(3)."
+            ),
+        ]
+    )
 
 
 main()

@@ -1,4 +1,5 @@
 """Home: what training is, why it is hard, and the way into each lesson — with one live picture."""
+
 import streamlit as st
 import torch
 
@@ -17,8 +18,14 @@ def four_walks():
     Adam runs on it, computed once per server."""
     s = surfaces.get("himmelblau")
     xs, ys, z = s.grid(81)
-    run = descent.run(s, torch.tensor(STARTS, dtype=torch.float64), optimizer="adam", lr=0.1,
-                      steps=200, record_every=2)
+    run = descent.run(
+        s,
+        torch.tensor(STARTS, dtype=torch.float64),
+        optimizer="adam",
+        lr=0.1,
+        steps=200,
+        record_every=2,
+    )
     labels = [f"start ({x:g}, {y:g})" for x, y in STARTS]
     return xs.numpy(), ys.numpy(), z.numpy(), s.minima, charts.run_frame(run, labels)
 
@@ -30,7 +37,8 @@ classroom.page_setup(
     "every setting of the weights has one loss value. Picture that loss as the height of a "
     "landscape spread over the weights — the *error surface*. Training walks downhill on it, "
     "looking for the weights where the loss is lowest. Gradient descent takes each step in the "
-    "steepest downhill direction, which calculus gives as the negative *gradient*.")
+    "steepest downhill direction, which calculus gives as the negative *gradient*.",
+)
 
 # The picture's column is filled last, so the text shows while the runs are computed.
 picture, caption = st.columns([3, 2], gap="large")
@@ -56,14 +64,16 @@ with classroom.section("Why it is hard"):
         "- **Millions of dimensions.** A real network has millions of weights. "
         "Nobody can draw that space or search it point by point: trying just ten values for each "
         "of $P$ weights takes $10^P$ loss evaluations — for a million weights, a number with a "
-        "million digits.")
+        "million digits."
+    )
 
 with classroom.section("How the lab works"):
     st.markdown(
         "The surfaces here have two weights, so that we can draw them; each lesson then asks "
         "which of its findings carry over to real networks. Every picture is computed live with "
         "PyTorch when you change a control — nothing is a stored image. Every control is saved "
-        "in the address bar, so a copied link replays the same experiment.")
+        "in the address bar, so a copied link replays the same experiment."
+    )
 
 with classroom.section("Lessons"):
     for lesson in LESSONS:

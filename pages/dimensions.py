@@ -4,6 +4,7 @@ Thin page: URL-bound controls → cached calls (ui.dimensions_compute, into core
 experiment one batched tensor program) → Altair charts (ui.dimension_views, ui.charts). The
 default view and every scene are computed at server start by ui.dimensions_compute.warm().
 """
+
 from __future__ import annotations
 
 import math
@@ -14,10 +15,8 @@ import streamlit as st
 
 from core import data
 from core import dimensions as dims
-from ui import classroom, controls
-from ui import dimension_views as views
-from ui.cached_charts import draw
-from ui.dimensions_compute import (
+from lessons.dimensions import charts as views
+from lessons.dimensions.compute import (
     CP_POINTS,
     DEFAULTS,
     SCENES,
@@ -35,6 +34,8 @@ from ui.dimensions_compute import (
     width_data,
     width_set,
 )
+from ui import classroom, controls
+from ui.cached_charts import draw
 
 DMAX = (10, 100, 1000, 10000)
 WEIGHTS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10_000, 100_000, 1_000_000)
@@ -67,7 +68,8 @@ WORDS = (
     "- **Random symmetric matrix (GOE)**: a matrix with Gaussian random entries, mirrored across "
     "the diagonal — the Gaussian orthogonal ensemble. Physicists use it as a stand-in for a "
     "Hessian about which nothing else is known.\n"
-    "- **Restart**: one training run from its own random starting weights.")
+    "- **Restart**: one training run from its own random starting weights."
+)
 
 
 def _short(v: int) -> str:
@@ -87,15 +89,28 @@ def _frame(name: str, df: pd.DataFrame) -> None:
 
 # -- 1. distances ---------------------------------------------------------------------------------
 
+
 @st.fragment
 def distance_section() -> None:
     with classroom.controls("Points and dimensions"):
         a, b, c = st.columns(3)
-        dmax = a.select_slider("Largest dimension", DMAX, value=DEFAULTS[f"{P}_dmax"],
-                               key=f"{P}_dmax",
-                               bind="query-params")
-        points = b.slider("Random points", 50, 500, DEFAULTS[f"{P}_points"], 50, key=f"{P}_points",
-                          bind="query-params", help="Every pair of them is measured.")
+        dmax = a.select_slider(
+            "Largest dimension",
+            DMAX,
+            value=DEFAULTS[f"{P}_dmax"],
+            key=f"{P}_dmax",
+            bind="query-params",
+        )
+        points = b.slider(
+            "Random points",
+            50,
+            500,
+            DEFAULTS[f"{P}_points"],
+            50,
+            key=f"{P}_points",
+            bind="query-params",
+            help="Every pair of them is measured.",
+        )
         with c:
             seed = controls.seed_input(P, DEFAULTS[f"{P}_seed"])
     try:
@@ -110,12 +125,18 @@ def distance_section() -> None:
         draw(right, views.distance_histograms, density)
         top = df.iloc[-1]
         one, two, three = st.columns(3)
-        one.metric(f"Spread in d = {int(top.d):,}", f"{top.measured:.3f}",
-                   help="Standard deviation of the pairwise distances divided by their mean.")
+        one.metric(
+            f"Spread in d = {int(top.d):,}",
+            f"{top.measured:.3f}",
+            help="Standard deviation of the pairwise distances divided by their mean.",
+        )
         two.metric("Spread in d = 1", f"{df.iloc[0].measured:.3f}")
-        three.metric(f"Farthest ÷ nearest − 1, d = {int(top.d):,}", f"{top.contrast:.1%}",
-                     help="For each point, how much farther its farthest neighbour is than its "
-                          "nearest; the median over the points.")
+        three.metric(
+            f"Farthest ÷ nearest − 1, d = {int(top.d):,}",
+            f"{top.contrast:.1%}",
+            help="For each point, how much farther its farthest neighbour is than its "
+            "nearest; the median over the points.",
+        )
         st.markdown(
             f"Each of the {points} points has d coordinates drawn uniformly between 0 and 1. In "
             "one dimension some pairs nearly touch and others are far apart; in "
@@ -125,21 +146,32 @@ def distance_section() -> None:
             "squared gaps, so its mean grows like d while its spread grows like √d, and the "
             "ratio shrinks like 1/√d (the dashed line). “Near” and “far” lose their meaning "
             "(Beyer et al. 1999), and so does any method that relies on them, such as looking "
-            "around the neighbourhood of a point.")
+            "around the neighbourhood of a point."
+        )
 
 
 # -- 2. grid search -------------------------------------------------------------------------------
+
 
 @st.fragment
 def grid_section() -> None:
     with classroom.controls("Grid"):
         a, b = st.columns(2)
-        values = a.slider("Values tried for each weight", 2, 100, DEFAULTS[f"{P}_values"],
-                          key=f"{P}_values",
-                          bind="query-params")
-        weights = b.select_slider("Number of weights", WEIGHTS, value=DEFAULTS[f"{P}_weights"],
-                                  key=f"{P}_weights",
-                                  bind="query-params")
+        values = a.slider(
+            "Values tried for each weight",
+            2,
+            100,
+            DEFAULTS[f"{P}_values"],
+            key=f"{P}_values",
+            bind="query-params",
+        )
+        weights = b.select_slider(
+            "Number of weights",
+            WEIGHTS,
+            value=DEFAULTS[f"{P}_weights"],
+            key=f"{P}_weights",
+            bind="query-params",
+        )
     try:
         rate = machine_rate()
     except ValueError as exc:
@@ -149,37 +181,55 @@ def grid_section() -> None:
     points_log = dims.grid_log10(values, weights)
     seconds_log = points_log - per_s
     counts = np.array([w for w in WEIGHTS if w <= 100], dtype=float)
-    rows = [pd.DataFrame({"grid": f"{r} values", "weights": counts,
-                          "log10_seconds": counts * math.log10(r) - per_s})
-            for r in sorted({*GRID_VALUES, values})]
+    rows = [
+        pd.DataFrame(
+            {
+                "grid": f"{r} values",
+                "weights": counts,
+                "log10_seconds": counts * math.log10(r) - per_s,
+            }
+        )
+        for r in sorted({*GRID_VALUES, values})
+    ]
     df = pd.concat(rows, ignore_index=True)
     _frame("Grid search time", df)
     with classroom.section("A grid search can never finish"):
         one, two, three = st.columns(3)
-        one.metric("Loss evaluations per second", f"{rate.per_second:,.0f}",
-                   help=f"Measured on this server: batches of {rate.batch:,} weight vectors of a "
-                        f"{rate.weights}-weight network on {rate.points} points, scored with one "
-                        "batched call and no gradient, timed for a third of a second (re-measured "
-                        "hourly).")
-        two.metric("Grid points", dims.count_words(points_log),
-                   help=f"{values} values for each of {weights:,} weights: {values}{_sup(weights)}.")
+        one.metric(
+            "Loss evaluations per second",
+            f"{rate.per_second:,.0f}",
+            help=f"Measured on this server: batches of {rate.batch:,} weight vectors of a "
+            f"{rate.weights}-weight network on {rate.points} points, scored with one "
+            "batched call and no gradient, timed for a third of a second (re-measured "
+            "hourly).",
+        )
+        two.metric(
+            "Grid points",
+            dims.count_words(points_log),
+            help=f"{values} values for each of {weights:,} weights: {values}{_sup(weights)}.",
+        )
         number, unit = dims.duration_parts(seconds_log)
-        three.metric("Time to try them all", number, delta=unit, delta_color="off",
-                     delta_arrow="off")
+        three.metric(
+            "Time to try them all", number, delta=unit, delta_color="off", delta_arrow="off"
+        )
         st.markdown(
             f"**A grid of {values} values per weight for a {weights:,}-weight network has "
             f"{values}{_sup(weights)} = {dims.count_words(points_log)} points; at the "
             f"{rate.per_second:,.0f} evaluations per second measured on this machine it would take "
             f"{dims.duration_words(seconds_log)}.** Every extra weight multiplies the time by "
             f"{values}: this is Bellman's (1957) *curse of dimensionality*. A faster computer "
-            "only shifts the lines below down a little; it never bends them.")
+            "only shifts the lines below down a little; it never bends them."
+        )
         draw(st, views.grid_chart, df)
-        st.caption("Time for the full grid, in powers of ten seconds, against the number of "
-                   "weights (up to 100; today's largest networks have billions). Dashed lines: a "
-                   "minute, a year, the age of the universe (13.8 billion years).")
+        st.caption(
+            "Time for the full grid, in powers of ten seconds, against the number of "
+            "weights (up to 100; today's largest networks have billions). Dashed lines: a "
+            "minute, a year, the age of the universe (13.8 billion years)."
+        )
 
 
 # -- 3. NP-hardness ---------------------------------------------------------------------------------
+
 
 def hardness_section() -> None:
     st.markdown(
@@ -199,20 +249,28 @@ def hardness_section() -> None:
         "polynomial time. It does not predict that gradient descent fails on real problems — in "
         "practice large networks trained this way routinely fit their training data. What it "
         "rules out is a method guaranteed to find the best weights quickly for *every* dataset, "
-        "which is one reason this app measures what happens instead of promising it.")
+        "which is one reason this app measures what happens instead of promising it."
+    )
 
 
 # -- 4. random Hessians ------------------------------------------------------------------------------
+
 
 @st.fragment
 def goe_section() -> None:
     with classroom.controls("Samples"):
         a, b, c = st.columns(3)
-        samples = a.select_slider("Random matrices per size", SAMPLES,
-                                  value=DEFAULTS[f"{P}_samples"], format_func=_short,
-                                  key=f"{P}_samples", bind="query-params")
-        nmax = b.slider("Largest size n", 2, 10, DEFAULTS[f"{P}_nmax"], key=f"{P}_nmax",
-                        bind="query-params")
+        samples = a.select_slider(
+            "Random matrices per size",
+            SAMPLES,
+            value=DEFAULTS[f"{P}_samples"],
+            format_func=_short,
+            key=f"{P}_samples",
+            bind="query-params",
+        )
+        nmax = b.slider(
+            "Largest size n", 2, 10, DEFAULTS[f"{P}_nmax"], key=f"{P}_nmax", bind="query-params"
+        )
         with c:
             seed = controls.seed_input(f"{P}_goe", DEFAULTS[f"{P}_goe_seed"])
     try:
@@ -221,32 +279,52 @@ def goe_section() -> None:
     except ValueError as exc:
         controls.show_problem(exc)
         return
-    measured = pd.DataFrame({"n": census.n, "hits": census.hits, "samples": samples,
-                             "share": census.share})
+    measured = pd.DataFrame(
+        {"n": census.n, "hits": census.hits, "samples": samples, "share": census.share}
+    )
     measured["label"] = [f"{h:,} of {samples:,} samples" for h in census.hits]
     grid = np.linspace(1, nmax, 10 * (nmax - 1) + 1)
-    curves = pd.concat([
-        pd.DataFrame({"n": grid, "share": dims.naive(grid),
-                      "series": "naive guess 2⁻ⁿ (each sign a coin flip)"}),
-        pd.DataFrame({"n": grid, "share": dims.dean_majumdar(grid),
-                      "series": "theory 3^(−n²/4): large-n rate (Dean & Majumdar 2008)"})],
-        ignore_index=True)
+    curves = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "n": grid,
+                    "share": dims.naive(grid),
+                    "series": "naive guess 2⁻ⁿ (each sign a coin flip)",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "n": grid,
+                    "share": dims.dean_majumdar(grid),
+                    "series": "theory 3^(−n²/4): large-n rate (Dean & Majumdar 2008)",
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     _frame("Random matrices", measured.drop(columns="label"))
     with classroom.section("A random Hessian almost never curves up in every direction"):
         draw(st, views.goe_chart, measured, curves, census.zero_bound)
         one, two, three = st.columns(3)
         se = np.sqrt(census.share * (1 - census.share) / samples)
-        for col, k, exact, why in ((one, 0, 0.5, "1/2"), (two, 1, (2 - 2 ** 0.5) / 4, "(2 − √2)/4")):
-            col.metric(f"n = {k + 1}: measured share", f"{census.share[k]:.4f}",
-                       delta=f"exact {exact:.4f}; sampling error ±{se[k]:.4f}",
-                       delta_color="off", delta_arrow="off",
-                       help=f"Exact value for this ensemble: {why}. The sampling error is one "
-                            "standard deviation of a share measured from this many samples.")
+        for col, k, exact, why in ((one, 0, 0.5, "1/2"), (two, 1, (2 - 2**0.5) / 4, "(2 − √2)/4")):
+            col.metric(
+                f"n = {k + 1}: measured share",
+                f"{census.share[k]:.4f}",
+                delta=f"exact {exact:.4f}; sampling error ±{se[k]:.4f}",
+                delta_color="off",
+                delta_arrow="off",
+                help=f"Exact value for this ensemble: {why}. The sampling error is one "
+                "standard deviation of a share measured from this many samples.",
+            )
         zero = census.n[census.hits == 0]
-        three.metric("Sizes with no all-positive sample",
-                     f"n ≥ {zero.min()}" if len(zero) else "none",
-                     help=f"With no hit in {samples:,} samples the share is below "
-                          f"{census.zero_bound:.1e} (95% confidence), drawn as open triangles.")
+        three.metric(
+            "Sizes with no all-positive sample",
+            f"n ≥ {zero.min()}" if len(zero) else "none",
+            help=f"With no hit in {samples:,} samples the share is below "
+            f"{census.zero_bound:.1e} (95% confidence), drawn as open triangles.",
+        )
         st.markdown(
             "Each matrix is symmetric with Gaussian random entries — the **Gaussian orthogonal "
             "ensemble** (GOE): off-diagonal entries with variance 1, diagonal entries with "
@@ -262,22 +340,31 @@ def goe_section() -> None:
             "and Majumdar (2006, 2008) computed the rate for large n: about 3^(−n²/4), which "
             "shrinks with n², not n. That line is their **theory**, its leading term only, so "
             "at small n it shows the trend rather than the values. At 100 weights it is "
-            "10⁻¹¹⁹³: random critical points in high dimensions are saddles (Bray & Dean 2007).")
-        st.caption("Speed-up used: a matrix with a negative diagonal entry has a negative "
-                   "eigenvalue, so only the 2⁻ⁿ share of matrices whose diagonal is all positive "
-                   "get their other entries and a Cholesky test (which succeeds exactly when every "
-                   "eigenvalue is positive) — the same count as testing them all.")
+            "10⁻¹¹⁹³: random critical points in high dimensions are saddles (Bray & Dean 2007)."
+        )
+        st.caption(
+            "Speed-up used: a matrix with a negative diagonal entry has a negative "
+            "eigenvalue, so only the 2⁻ⁿ share of matrices whose diagonal is all positive "
+            "get their other entries and a Cholesky test (which succeeds exactly when every "
+            "eigenvalue is positive) — the same count as testing them all."
+        )
 
 
 # -- 5. Styblinski–Tang --------------------------------------------------------------------------------
 
+
 @st.fragment
 def st_section() -> None:
     with classroom.controls("Dimension"):
-        d = st.slider("Dimension d", 1, dims.MAX_ST_DIM, DEFAULTS[f"{P}_st_d"], key=f"{P}_st_d",
-                      bind="query-params",
-                      help=f"3^d critical points: up to 3^{dims.MAX_ST_DIM} = "
-                           f"{3 ** dims.MAX_ST_DIM:,}.")
+        d = st.slider(
+            "Dimension d",
+            1,
+            dims.MAX_ST_DIM,
+            DEFAULTS[f"{P}_st_d"],
+            key=f"{P}_st_d",
+            bind="query-params",
+            help=f"3^d critical points: up to 3^{dims.MAX_ST_DIM} = {3**dims.MAX_ST_DIM:,}.",
+        )
     try:
         df = st_summary(d)
     except ValueError as exc:
@@ -286,12 +373,18 @@ def st_section() -> None:
     _frame("Styblinski-Tang critical points", df)
     roots = dims.st_roots().numpy()
     by_k = df.groupby(["downhill", "kind"], as_index=False)["count"].sum()
-    with classroom.section(f"All 3{_sup(d)} critical points of Styblinski–Tang in {d} "
-                           f"dimension{'s' if d > 1 else ''}"):
+    with classroom.section(
+        f"All 3{_sup(d)} critical points of Styblinski–Tang in {d} dimension{'s' if d > 1 else ''}"
+    ):
         one, two, three = st.columns(3)
-        one.metric("Critical points", f"{3 ** d:,}")
-        two.metric("Minima", f"{int(df.loc[df.kind == 'minimum', 'count'].sum()):,}",
-                   delta=f"{(2 / 3) ** d:.2%} of them", delta_color="off", delta_arrow="off")
+        one.metric("Critical points", f"{3**d:,}")
+        two.metric(
+            "Minima",
+            f"{int(df.loc[df.kind == 'minimum', 'count'].sum()):,}",
+            delta=f"{(2 / 3) ** d:.2%} of them",
+            delta_color="off",
+            delta_arrow="off",
+        )
         three.metric("Saddles", f"{int(df.loc[df.kind == 'saddle', 'count'].sum()):,}")
         left, right = st.columns(2)
         draw(left, views.st_chart, df)
@@ -301,39 +394,68 @@ def st_section() -> None:
             "coordinate, so its critical points can all be listed: the slope of one term is zero "
             f"at three places, x ≈ {roots[0]:.4f} (the deeper valley), {roots[1]:.4f} (a hump) "
             f"and {roots[2]:.4f} (the shallower valley), and a critical point picks one of the "
-            f"three in each coordinate — 3{_sup(d)} = {3 ** d:,} of them, computed here as one batch. "
+            f"three in each coordinate — 3{_sup(d)} = {3**d:,} of them, computed here as one batch. "
             "Its Hessian is diagonal, with curvature 6xᵢ² − 16 in each coordinate: negative "
             "only on the hump. A point is a minimum only if no coordinate sits on a hump, so "
-            f"there are 2{_sup(d)} = {2 ** d:,} minima, just {(2 / 3) ** d:.2%} of all critical "
+            f"there are 2{_sup(d)} = {2**d:,} minima, just {(2 / 3) ** d:.2%} of all critical "
             "points; the rest are saddles (and one maximum).\n\n"
             "**Higher index, higher loss.** Each coordinate on a hump adds a downhill direction "
             "*and* raises the loss by about 25 to 39, so the points line up from low-loss "
             "minima to high-loss saddles. Dauphin et al. (2014) found the same shape for the "
             "critical points of real networks, as the theory of random functions in many "
             "dimensions predicts (Bray & Dean 2007): critical points with a low loss are mostly "
-            "minima or nearly so, and high-loss ones have many ways down.")
+            "minima or nearly so, and high-loss ones have many ways down."
+        )
 
 
 # -- 6. a real network's critical points, and 2-D slices through a saddle ----------------------------
+
 
 def _cp_controls() -> dict:
     with classroom.controls("Network, data and search"):
         a, b, c = st.columns(3)
         names = data.names()
-        dataset = a.selectbox("Dataset", list(names),
-                              index=list(names).index(DEFAULTS[f"{P}_cp_data"]),
-                              format_func=names.get, key=f"{P}_cp_data", bind="query-params")
-        noise = a.slider("Noise", 0.0, 2.0, DEFAULTS[f"{P}_cp_noise"], 0.1, key=f"{P}_cp_noise",
-                         bind="query-params",
-                         help="Overlapping classes keep the best weights finite.")
-        hidden = b.slider("Hidden units", 1, 12, DEFAULTS[f"{P}_cp_hidden"], key=f"{P}_cp_hidden",
-                          bind="query-params",
-                          help="One hidden layer of tanh units: 4·units + 1 weights (at most 49).")
-        starts = b.select_slider("Starts", STARTS, value=DEFAULTS[f"{P}_cp_starts"],
-                                 key=f"{P}_cp_starts", bind="query-params")
-        iterations = c.select_slider("Search steps", ITERATIONS,
-                                     value=DEFAULTS[f"{P}_cp_iters"], key=f"{P}_cp_iters",
-                                     bind="query-params")
+        dataset = a.selectbox(
+            "Dataset",
+            list(names),
+            index=list(names).index(DEFAULTS[f"{P}_cp_data"]),
+            format_func=names.get,
+            key=f"{P}_cp_data",
+            bind="query-params",
+        )
+        noise = a.slider(
+            "Noise",
+            0.0,
+            2.0,
+            DEFAULTS[f"{P}_cp_noise"],
+            0.1,
+            key=f"{P}_cp_noise",
+            bind="query-params",
+            help="Overlapping classes keep the best weights finite.",
+        )
+        hidden = b.slider(
+            "Hidden units",
+            1,
+            12,
+            DEFAULTS[f"{P}_cp_hidden"],
+            key=f"{P}_cp_hidden",
+            bind="query-params",
+            help="One hidden layer of tanh units: 4·units + 1 weights (at most 49).",
+        )
+        starts = b.select_slider(
+            "Starts",
+            STARTS,
+            value=DEFAULTS[f"{P}_cp_starts"],
+            key=f"{P}_cp_starts",
+            bind="query-params",
+        )
+        iterations = c.select_slider(
+            "Search steps",
+            ITERATIONS,
+            value=DEFAULTS[f"{P}_cp_iters"],
+            key=f"{P}_cp_iters",
+            bind="query-params",
+        )
         with c:
             seed = controls.seed_input(f"{P}_cp", DEFAULTS[f"{P}_cp_seed"])
     return network_args(dataset, noise, hidden, starts, iterations, seed)
@@ -353,13 +475,22 @@ def network_section() -> None:
     size = int(df["weights"].iloc[0])
     with classroom.section("Critical points of a real network"):
         one, two, three = st.columns(3)
-        one.metric("Reached zero gradient", f"{len(found)} of {len(df)}",
-                   help=f"|∇L| below {dims.GRAD_TOL:g}.")
-        two.metric("Distinct critical points", f"{int(df['distinct'].sum())}",
-                   help="Different loss or number of downhill directions: swapping hidden units or "
-                        "flipping a tanh unit's signs gives the same network, so copies share both.")
-        three.metric("Minima among them", f"{int((found['downhill'] == 0).sum())}",
-                     help="Critical points with no downhill direction.")
+        one.metric(
+            "Reached zero gradient",
+            f"{len(found)} of {len(df)}",
+            help=f"|∇L| below {dims.GRAD_TOL:g}.",
+        )
+        two.metric(
+            "Distinct critical points",
+            f"{int(df['distinct'].sum())}",
+            help="Different loss or number of downhill directions: swapping hidden units or "
+            "flipping a tanh unit's signs gives the same network, so copies share both.",
+        )
+        three.metric(
+            "Minima among them",
+            f"{int((found['downhill'] == 0).sum())}",
+            help="Critical points with no downhill direction.",
+        )
         draw(st, views.critical_chart, df)
         st.markdown(
             f"A network with one hidden layer of {s['hidden']} tanh units ({size} weights) is "
@@ -381,7 +512,8 @@ def network_section() -> None:
             "need to be read with care. Here every ending point is checked: only filled circles have a "
             "gradient that is numerically zero. Tanh networks also tend to have their lowest "
             "losses far out, where units saturate, so a search may creep outwards without ever "
-            "reaching a minimum at finite weights.")
+            "reaching a minimum at finite weights."
+        )
     _slice_section(s, df)
 
 
@@ -397,8 +529,10 @@ def _slice_section(s: dict, df: pd.DataFrame) -> None:
     found, richest = saddles(df)
     with classroom.section("A 2-D slice against the real thing"):
         if found.empty:
-            st.info("No saddle was found with these settings: try more starts or search steps.",
-                    icon=":material/info:")
+            st.info(
+                "No saddle was found with these settings: try more starts or search steps.",
+                icon=":material/info:",
+            )
             return
         options = [int(i) for i in found["start"]]
         labels = {int(r.start): _saddle_label(r) for r in found.itertuples()}
@@ -407,10 +541,16 @@ def _slice_section(s: dict, df: pd.DataFrame) -> None:
         if st.session_state.get(seen, options) != options:
             st.session_state[key] = options[richest]
         st.session_state[seen] = options
-        start = st.selectbox("Saddle", options, index=richest, format_func=labels.get,
-                             key=f"{P}_saddle", bind="query-params",
-                             help="The distinct saddles found above, lowest loss first; the one "
-                                  "with the most downhill directions is chosen at first.")
+        start = st.selectbox(
+            "Saddle",
+            options,
+            index=richest,
+            format_func=labels.get,
+            key=f"{P}_saddle",
+            bind="query-params",
+            help="The distinct saddles found above, lowest loss first; the one "
+            "with the most downhill directions is chosen at first.",
+        )
         try:
             census, planes = slice_data(**s, start=start)
         except ValueError as exc:
@@ -418,30 +558,61 @@ def _slice_section(s: dict, df: pd.DataFrame) -> None:
             return
         row = found[found["start"] == start].iloc[0]
         what = ["downhill directions", "planes that show a saddle", "planes that look like a bowl"]
-        both = pd.concat([
-            pd.DataFrame({"what": what, "share": [census.index, 1.0, 0.0],
-                          "source": "the truth, from all eigenvalues: it is a saddle"}),
-            pd.DataFrame({"what": what, "share": [census.down, census.planes["saddle-shaped"],
-                                                  census.planes["bowl-shaped"]],
-                          "source": f"{census.directions:,} random directions and planes"})],
-            ignore_index=True)
+        both = pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "what": what,
+                        "share": [census.index, 1.0, 0.0],
+                        "source": "the truth, from all eigenvalues: it is a saddle",
+                    }
+                ),
+                pd.DataFrame(
+                    {
+                        "what": what,
+                        "share": [
+                            census.down,
+                            census.planes["saddle-shaped"],
+                            census.planes["bowl-shaped"],
+                        ],
+                        "source": f"{census.directions:,} random directions and planes",
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
         _frame("Random slices", both)
         one, two, three = st.columns(3)
-        one.metric("True share of downhill directions", f"{census.index:.1%}",
-                   help=f"{int(row.downhill)} of {int(row.weights)} Hessian eigenvalues are "
-                        "negative.")
+        one.metric(
+            "True share of downhill directions",
+            f"{census.index:.1%}",
+            help=f"{int(row.downhill)} of {int(row.weights)} Hessian eigenvalues are negative.",
+        )
         two.metric("Random directions that go down", f"{census.down:.1%}")
         three.metric("Random planes that show a saddle", f"{census.planes['saddle-shaped']:.1%}")
         draw(st, views.slice_chart, both)
         left, right = st.columns(2)
         for col, key, title, names in (
-                (left, "random", "A random plane", ("random direction 1", "random direction 2")),
-                (right, "eigen", "The plane of the extreme curvatures",
-                 ("most downhill direction", "most uphill direction"))):
+            (left, "random", "A random plane", ("random direction 1", "random direction 2")),
+            (
+                right,
+                "eigen",
+                "The plane of the extreme curvatures",
+                ("most downhill direction", "most uphill direction"),
+            ),
+        ):
             z, scales = planes[key]
             unit = np.linspace(-1, 1, z.shape[0])
-            draw(col, views.delta_heatmap, unit, unit, z.T, title,
-                 f"{names[0]} (× {scales[0]:.2g})", f"{names[1]} (× {scales[1]:.2g})")
+            draw(
+                col,
+                views.delta_heatmap,
+                unit,
+                unit,
+                z.T,
+                title,
+                f"{names[0]} (× {scales[0]:.2g})",
+                f"{names[1]} (× {scales[1]:.2g})",
+            )
         st.markdown(
             f"This saddle has {_directions(int(row.downhill))} out of {int(row.weights)}. A "
             "random direction mixes all the Hessian's directions, so its curvature is an average "
@@ -453,28 +624,56 @@ def _slice_section(s: dict, df: pd.DataFrame) -> None:
             "the saddle's loss; each axis is scaled so that the curvature alone would change the "
             "loss by 0.05 at its ends (at most 1 in weight units). The more weights, the worse "
             "random slices get: pictures of loss landscapes (e.g. Li et al. 2018) are slices, "
-            "chosen with care, never the whole.")
+            "chosen with care, never the whole."
+        )
 
 
 # -- 7. width sweep -------------------------------------------------------------------------------------
+
 
 @st.fragment
 def width_section() -> None:
     with classroom.controls("Data, widths and restarts"):
         a, b, c = st.columns(3)
         names = data.names()
-        dataset = a.selectbox("Dataset", list(names),
-                              index=list(names).index(DEFAULTS[f"{P}_ws_data"]),
-                              format_func=names.get, key=f"{P}_ws_data", bind="query-params")
-        noise = a.slider("Noise", 0.0, 2.0, DEFAULTS[f"{P}_ws_noise"], 0.1, key=f"{P}_ws_noise",
-                         bind="query-params")
-        widths = b.multiselect("Widths (hidden units)", WIDTHS, default=DEFAULTS[f"{P}_ws_widths"],
-                               key=f"{P}_ws_widths", bind="query-params")
-        restarts = b.select_slider("Restarts per width", RESTARTS,
-                                   value=DEFAULTS[f"{P}_ws_restarts"], key=f"{P}_ws_restarts",
-                                   bind="query-params")
-        steps = c.select_slider("Training steps", STEPS, value=DEFAULTS[f"{P}_ws_steps"],
-                                key=f"{P}_ws_steps", bind="query-params")
+        dataset = a.selectbox(
+            "Dataset",
+            list(names),
+            index=list(names).index(DEFAULTS[f"{P}_ws_data"]),
+            format_func=names.get,
+            key=f"{P}_ws_data",
+            bind="query-params",
+        )
+        noise = a.slider(
+            "Noise",
+            0.0,
+            2.0,
+            DEFAULTS[f"{P}_ws_noise"],
+            0.1,
+            key=f"{P}_ws_noise",
+            bind="query-params",
+        )
+        widths = b.multiselect(
+            "Widths (hidden units)",
+            WIDTHS,
+            default=DEFAULTS[f"{P}_ws_widths"],
+            key=f"{P}_ws_widths",
+            bind="query-params",
+        )
+        restarts = b.select_slider(
+            "Restarts per width",
+            RESTARTS,
+            value=DEFAULTS[f"{P}_ws_restarts"],
+            key=f"{P}_ws_restarts",
+            bind="query-params",
+        )
+        steps = c.select_slider(
+            "Training steps",
+            STEPS,
+            value=DEFAULTS[f"{P}_ws_steps"],
+            key=f"{P}_ws_steps",
+            bind="query-params",
+        )
         with c:
             seed = controls.seed_input(f"{P}_ws", DEFAULTS[f"{P}_ws_seed"])
     widths = width_set(widths)
@@ -483,28 +682,50 @@ def width_section() -> None:
         return
     try:
         with controls.progress("Training every width, its restarts at once…") as bar:
-            ws = width_data(dataset, float(noise), widths, int(restarts), int(steps), seed,
-                            _progress=bar)
+            ws = width_data(
+                dataset, float(noise), widths, int(restarts), int(steps), seed, _progress=bar
+            )
     except ValueError as exc:
         controls.show_problem(exc)
         return
     K, R = ws.loss.shape
-    df = pd.DataFrame({"width": np.repeat(ws.widths, R), "restart": np.tile(np.arange(R), K),
-                       "loss": ws.loss.ravel(), "diverged": ws.diverged.ravel()})
-    table = pd.DataFrame({"width": ws.widths, "weights": ws.weights, "best": ws.best,
-                          "median": np.nanmedian(ws.loss, axis=1), "box height (IQR)": ws.spread,
-                          "within 1% of best": ws.within})
+    df = pd.DataFrame(
+        {
+            "width": np.repeat(ws.widths, R),
+            "restart": np.tile(np.arange(R), K),
+            "loss": ws.loss.ravel(),
+            "diverged": ws.diverged.ravel(),
+        }
+    )
+    table = pd.DataFrame(
+        {
+            "width": ws.widths,
+            "weights": ws.weights,
+            "best": ws.best,
+            "median": np.nanmedian(ws.loss, axis=1),
+            "box height (IQR)": ws.spread,
+            "within 1% of best": ws.within,
+        }
+    )
     _frame("Final loss per width", df)
     with classroom.section("Wider networks: restarts agree"):
         draw(st, views.width_chart, df[~df["diverged"]])
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            "best": st.column_config.NumberColumn(format="%.4f"),
-            "median": st.column_config.NumberColumn(format="%.4f"),
-            "box height (IQR)": st.column_config.NumberColumn(format="%.4f"),
-            "within 1% of best": st.column_config.NumberColumn(format="percent")})
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "best": st.column_config.NumberColumn(format="%.4f"),
+                "median": st.column_config.NumberColumn(format="%.4f"),
+                "box height (IQR)": st.column_config.NumberColumn(format="%.4f"),
+                "within 1% of best": st.column_config.NumberColumn(format="percent"),
+            },
+        )
         if df["diverged"].any():
-            st.warning(f"{int(df['diverged'].sum())} restarts diverged and are left out.",
-                       icon=":material/warning:")
+            st.warning(
+                f"{int(df['diverged'].sum())} restarts diverged and are left out.",
+                icon=":material/warning:",
+            )
         st.markdown(
             f"Every width trains {R} restarts at once (full-batch Adam, learning rate {WS_LR}, "
             f"{steps} steps) on the same {WS_POINTS:,} points. Narrow networks end in very "
@@ -518,20 +739,26 @@ def width_section() -> None:
             "restarts differ by a few thousandths in how far they got, and the best of many "
             "restarts stays a little below the band — Choromanska et al. also argued that the "
             "very lowest minimum gets *harder* to hit as networks grow, and that it hardly "
-            "matters, since it tends to overfit.")
+            "matters, since it tends to overfit."
+        )
 
 
 # -- page --------------------------------------------------------------------------------------------
 
+
 def predict_section() -> None:
     d = 10
-    options = ["about half of them", f"{2 ** d:,} (about one in 58)", "just one"]
+    options = ["about half of them", f"{2**d:,} (about one in 58)", "just one"]
     classroom.predict(
-        P, f"Styblinski–Tang in {d} dimensions has 3¹⁰ = {3 ** d:,} critical points. How many of "
-           "them are minima?", options, options[1],
-        f"A minimum must sit in a valley in every coordinate: 2 choices each, 2¹⁰ = {2 ** d:,}. "
+        P,
+        f"Styblinski–Tang in {d} dimensions has 3¹⁰ = {3**d:,} critical points. How many of "
+        "them are minima?",
+        options,
+        options[1],
+        f"A minimum must sit in a valley in every coordinate: 2 choices each, 2¹⁰ = {2**d:,}. "
         "All the other critical points are saddles except one maximum. Set the dimension to 10 "
-        "above to see them.")
+        "above to see them.",
+    )
 
 
 classroom.page_setup("What changes as the dimension grows", IDEA)
@@ -566,7 +793,8 @@ st.markdown(
     "- A real network's critical points are mostly saddles too, but a search for them can stall "
     "on gradient-flat ground: check the gradient before calling a point critical.\n"
     "- Wider networks' restarts end at nearly the same loss.\n"
-    "- A random 2-D slice through a saddle usually looks like a bowl.")
+    "- A random 2-D slice through a saddle usually looks like a bowl."
+)
 st.header("Try this")
 st.markdown(
     "- Set the largest dimension to 10,000: the histogram becomes a spike.\n"
@@ -579,33 +807,36 @@ st.markdown(
     "- Give the network 8 hidden units (33 weights): do the saddles found have more downhill "
     "directions?\n"
     "- Add width 1 to the width sweep: a single tanh unit is almost a straight-line classifier, "
-    "and all its restarts agree — for a different reason.")
+    "and all its restarts agree — for a different reason."
+)
 predict_section()
 classroom.export(P, st.session_state.get(f"_{P}_frames", {}), classroom.current_settings(P))
-classroom.references([
-    "Bellman, R. (1957). *Dynamic programming*. Princeton University Press.",
-    "Beyer, K., Goldstein, J., Ramakrishnan, R., & Shaft, U. (1999). When is “nearest neighbor” "
-    "meaningful? ICDT.",
-    "Blum, A. L., & Rivest, R. L. (1992). Training a 3-node neural network is NP-complete. "
-    "*Neural Networks*, 5(1), 117–127 (first presented in 1988).",
-    "Bray, A. J., & Dean, D. S. (2007). Statistics of critical points of Gaussian fields on "
-    "large-dimensional spaces. *Physical Review Letters*, 98, 150201.",
-    "Choromanska, A., Henaff, M., Mathieu, M., Ben Arous, G., & LeCun, Y. (2015). The loss "
-    "surfaces of multilayer networks. AISTATS.",
-    "Dauphin, Y., Pascanu, R., Gulcehre, C., Cho, K., Ganguli, S., & Bengio, Y. (2014). "
-    "Identifying and attacking the saddle point problem in high-dimensional non-convex "
-    "optimization. NeurIPS.",
-    "Dean, D. S., & Majumdar, S. N. (2006). Large deviations of extreme eigenvalues of random "
-    "matrices. *Physical Review Letters*, 97, 160201; (2008) Extreme value statistics of "
-    "eigenvalues of Gaussian random matrices. *Physical Review E*, 77, 041108.",
-    "Frye, C. G., Simon, J., Wadia, N. S., Ligeralde, A., DeWeese, M. R., & Bouchard, K. E. "
-    "(2020). Critical point-finding methods reveal gradient-flat regions of deep network "
-    "losses. arXiv:2003.10397 (*Neural Computation*, 2021).",
-    "Li, H., Xu, Z., Taylor, G., Studer, C., & Goldstein, T. (2018). Visualizing the loss "
-    "landscape of neural nets. NeurIPS.",
-    "Roosta, F., Liu, Y., Xu, P., & Mahoney, M. W. (2018). Newton-MR: Newton's method without "
-    "smoothness or convexity. arXiv:1810.00303.",
-    "Styblinski, M. A., & Tang, T.-S. (1990). Experiments in nonconvex optimization: stochastic "
-    "approximation with function smoothing and simulated annealing. *Neural Networks*, 3(4), "
-    "467–483.",
-])
+classroom.references(
+    [
+        "Bellman, R. (1957). *Dynamic programming*. Princeton University Press.",
+        "Beyer, K., Goldstein, J., Ramakrishnan, R., & Shaft, U. (1999). When is “nearest neighbor” "
+        "meaningful? ICDT.",
+        "Blum, A. L., & Rivest, R. L. (1992). Training a 3-node neural network is NP-complete. "
+        "*Neural Networks*, 5(1), 117–127 (first presented in 1988).",
+        "Bray, A. J., & Dean, D. S. (2007). Statistics of critical points of Gaussian fields on "
+        "large-dimensional spaces. *Physical Review Letters*, 98, 150201.",
+        "Choromanska, A., Henaff, M., Mathieu, M., Ben Arous, G., & LeCun, Y. (2015). The loss "
+        "surfaces of multilayer networks. AISTATS.",
+        "Dauphin, Y., Pascanu, R., Gulcehre, C., Cho, K., Ganguli, S., & Bengio, Y. (2014). "
+        "Identifying and attacking the saddle point problem in high-dimensional non-convex "
+        "optimization. NeurIPS.",
+        "Dean, D. S., & Majumdar, S. N. (2006). Large deviations of extreme eigenvalues of random "
+        "matrices. *Physical Review Letters*, 97, 160201; (2008) Extreme value statistics of "
+        "eigenvalues of Gaussian random matrices. *Physical Review E*, 77, 041108.",
+        "Frye, C. G., Simon, J., Wadia, N. S., Ligeralde, A., DeWeese, M. R., & Bouchard, K. E. "
+        "(2020). Critical point-finding methods reveal gradient-flat regions of deep network "
+        "losses. arXiv:2003.10397 (*Neural Computation*, 2021).",
+        "Li, H., Xu, Z., Taylor, G., Studer, C., & Goldstein, T. (2018). Visualizing the loss "
+        "landscape of neural nets. NeurIPS.",
+        "Roosta, F., Liu, Y., Xu, P., & Mahoney, M. W. (2018). Newton-MR: Newton's method without "
+        "smoothness or convexity. arXiv:1810.00303.",
+        "Styblinski, M. A., & Tang, T.-S. (1990). Experiments in nonconvex optimization: stochastic "
+        "approximation with function smoothing and simulated annealing. *Neural Networks*, 3(4), "
+        "467–483.",
+    ]
+)
