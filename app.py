@@ -1,5 +1,5 @@
-"""Landscape Lab's entry point: page settings, the navigation built from the lessons table, and the one
-sidebar note every page shares. Run it with `streamlit run app.py`."""
+"""Landscape Lab's entry point: page settings, the navigation built from the lessons table,
+and the one sidebar note every page shares. Run it with `streamlit run app.py`."""
 
 import streamlit as st
 

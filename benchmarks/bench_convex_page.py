@@ -15,23 +15,23 @@ from apptest_timing import Change, hits_and_misses, open_page, timed
 #: One change per section; a new surface goes back to Himmelblau after each repeat.
 SECTIONS = {
     "descent: one learning rate (1 of 3 runs, map, Play)": Change(
-        "select_slider", "cv_sgd_lr", (0.00562, 0.00316, 0.0178, 0.0316)
+        "select_slider", "descent_sgd_lr", (0.00562, 0.00316, 0.0178, 0.0316)
     ),
     "descent: steps (all 3 runs, map, Play)": Change(
-        "select_slider", "cv_steps", (500, 200, 1000, 100)
+        "select_slider", "descent_steps", (500, 200, 1000, 100)
     ),
     "descent: start point typed (all 3 runs)": Change(
-        "number_input", "cv_x0", (1.0, -1.0, 2.0, -2.0)
+        "number_input", "descent_x0", (1.0, -1.0, 2.0, -2.0)
     ),
     "evidence: sign tolerance (curvature map)": Change(
-        "select_slider", "cv_rtol", (1e-5, 1e-4, 1e-3, 1e-2)
+        "select_slider", "evidence_tolerance", (1e-5, 1e-4, 1e-3, 1e-2)
     ),
     "evidence: number of chords (chord test)": Change(
-        "select_slider", "cv_pairs", (5_000, 100_000, 1_000)
+        "select_slider", "evidence_chords", (5_000, 100_000, 1_000)
     ),
     "surface: a new surface (every section)": Change(
         "selectbox",
-        "cv_surface",
+        "descent_surface",
         ("rastrigin", "beale", "six_hump_camel", "ackley"),
         restore="himmelblau",
     ),

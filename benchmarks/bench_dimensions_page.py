@@ -1,6 +1,6 @@
 """How long the dimensions page takes: the first (cold) run, a rerun with every section cached
 (hit), and a rerun after one setting changes in each section (that section recomputes, the rest
-hit); also the start-up warm-up (ui.dimensions_compute.warm: the default view and every scene).
+hit); also the start-up warm-up (lessons.dimensions.compute.warm: the default view and every scene).
 
 Run: python benchmarks/bench_dimensions_page.py [--repeats 3]. Prints seconds per script run in
 AppTest (no browser drawing); each repeat picks a new seed or value, so every "miss" really
@@ -15,13 +15,17 @@ from lessons.dimensions.compute import warm
 
 #: One setting per section whose change makes only that section recompute.
 SECTIONS = {
-    "distances (200 points, d ≤ 1,000)": Change("number_input", "dm_seed", (11, 12, 13, 14)),
+    "distances (200 points, d ≤ 1,000)": Change("number_input", "distances_seed", (11, 12, 13, 14)),
     "random matrices (10⁶ per size, n ≤ 8)": Change(
-        "number_input", "dm_goe_seed", (11, 12, 13, 14)
+        "number_input", "matrices_seed", (11, 12, 13, 14)
     ),
-    "Styblinski–Tang (d = 9, 10, 11, 12)": Change("slider", "dm_st_d", (9, 10, 11, 12)),
-    "network critical points (64 starts)": Change("number_input", "dm_cp_seed", (11, 12, 13, 14)),
-    "width sweep (4 widths × 16 restarts)": Change("number_input", "dm_ws_seed", (11, 12, 13, 14)),
+    "Styblinski–Tang (d = 9, 10, 11, 12)": Change(
+        "slider", "styblinski_dimension", (9, 10, 11, 12)
+    ),
+    "network critical points (64 starts)": Change(
+        "number_input", "critical_seed", (11, 12, 13, 14)
+    ),
+    "width sweep (4 widths × 16 restarts)": Change("number_input", "sweep_seed", (11, 12, 13, 14)),
 }
 
 

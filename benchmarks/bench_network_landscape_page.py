@@ -20,16 +20,16 @@ from core import data, landscape, networks
 #: One change per section.
 SECTIONS = {
     "everything: the seed (train A and B, boundary, lines, slices, compare, Hessian)": Change(
-        "number_input", "nl_seed", (101, 102, 103, 104)
+        "number_input", "net_seed", (101, 102, 103, 104)
     ),
     "slices: direction seed (random slice + PCA plane, 2 × 41×41)": Change(
-        "number_input", "nl_dseed", (11, 12, 13, 14)
+        "number_input", "slices_direction_seed", (11, 12, 13, 14)
     ),
     "compare: narrow width (train one more net + its slice)": Change(
-        "select_slider", "nl_cmp_widths", ((2, 32), (8, 32), (16, 32), (2, 32))
+        "select_slider", "pair_widths", ((2, 32), (8, 32), (16, 32), (2, 32))
     ),
     "curvature: tolerance (redraw only, Hessian cached)": Change(
-        "select_slider", "nl_tol", (1e-8, 1e-4, 1e-2, 1e-10)
+        "select_slider", "hessian_tolerance", (1e-8, 1e-4, 1e-2, 1e-10)
     ),
 }
 

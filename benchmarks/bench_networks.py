@@ -86,7 +86,7 @@ def module_loop(net, X, y, W0, steps):
 
     def build(w):
         layers = []
-        for k, (wk, bk) in enumerate(net.unflatten(w[None])):
+        for wk, bk in net.unflatten(w[None]):
             lin = torch.nn.Linear(wk.shape[2], wk.shape[1])
             with torch.no_grad():
                 lin.weight.copy_(wk[0])
@@ -135,7 +135,7 @@ def sklearn_loop(net, X, y, W0, steps):
 
 
 def compiled_gradients(net, X, y, W0, repeat: int) -> None:
-    """torch.compile needs a C++ compiler and recompiles for every new shape; report what it buys."""
+    """torch.compile needs a C++ compiler and recompiles for every new shape: what it buys."""
     torch._dynamo.config.cache_size_limit = 64
     Wg = W0.clone().requires_grad_(True)
 
@@ -155,8 +155,8 @@ def compiled_gradients(net, X, y, W0, repeat: int) -> None:
         except Exception as e:  # no compiler, or an unsupported op: the engine runs eager anyway
             print(f"  {name}: torch.compile failed ({type(e).__name__}); eager only")
             continue
-        fast = best(lambda: [compiled(W) for _ in range(20)], repeat) / 20
-        eager = best(lambda: [fn(W) for _ in range(20)], repeat) / 20
+        fast = best(lambda c=compiled, W=W: [c(W) for _ in range(20)], repeat) / 20
+        eager = best(lambda f=fn, W=W: [f(W) for _ in range(20)], repeat) / 20
         print(
             f"  {name:14s} compile {first:5.1f} s, then {fast * 1e3:6.2f} ms per gradient "
             f"against {eager * 1e3:6.2f} ms eager"

@@ -29,13 +29,13 @@ RESTARTS, STEPS = 32, 500
 #: One setting per section whose change makes only that section recompute.
 SECTIONS = {
     "recipe vs hard (2 settings × 16 restarts × 300 steps, 4×16 sigmoid/ReLU)": Change(
-        "number_input", "pr_rc_seed", (101, 102, 103, 104)
+        "number_input", "recipe_seed", (101, 102, 103, 104)
     ),
     "learning-rate sweep (8 rates × 16 restarts × 300 steps, one batched run)": Change(
-        "number_input", "pr_sw_seed", (101, 102, 103, 104)
+        "number_input", "sweep_seed", (101, 102, 103, 104)
     ),
     "comparison, initialisation (4 settings × 16 × 300, one batched run)": Change(
-        "number_input", "pr_seed", (101, 102, 103, 104)
+        "number_input", "compare_seed", (101, 102, 103, 104)
     ),
 }
 
@@ -81,7 +81,7 @@ def bench_page(repeats: int) -> None:
     hits_and_misses(at, SECTIONS, repeats)
     for choice, label in practice.CHOICES.items():  # each comparison's first (cold) run
         if choice != "init":
-            at.radio(key="pr_choice").set_value(choice)
+            at.radio(key="compare_choice").set_value(choice)
             print(
                 f"comparison, {label.lower()} ({len(practice.levels(choice, BASELINE))} "
                 f"settings × 16 × 300): miss {timed(at):.2f} s"

@@ -114,10 +114,10 @@ def page(repeat: int) -> None:
     wall, cpu = timed(at.run, repeat)
     line("rerun, every section a hit", wall, cpu, 1.0)
     changes = [
-        ("basins: grid 120 → 150", "select_slider", "rs_grid", (150, 100, 80)),
-        ("restarts: N 1,000 → 2,000", "select_slider", "rs_n", (2000, 500, 200)),
-        ("noise: σ 30 → 100", "select_slider", "rs_noise", (100.0, 10.0, 3.16)),
-        ("network: 500 → 1,000 steps", "select_slider", "rs_net_steps", (1000, 200, 2000)),
+        ("basins: grid 120 → 150", "select_slider", "map_grid", (150, 100, 80)),
+        ("restarts: N 1,000 → 2,000", "select_slider", "restarts_runs", (2000, 500, 200)),
+        ("noise: σ 30 → 100", "select_slider", "noise_start", (100.0, 10.0, 3.16)),
+        ("network: 500 → 1,000 steps", "select_slider", "network_steps", (1000, 200, 2000)),
     ]
     for what, kind, key, values in changes:
         best = (np.inf, np.inf)

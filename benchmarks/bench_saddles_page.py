@@ -12,11 +12,13 @@ from apptest_timing import Change, hits_and_misses, open_page, timed
 
 #: One setting per section whose change makes only that section recompute.
 SECTIONS = {
-    "escape (5 optimisers × 21 starts)": Change("number_input", "sd_seed", (101, 102, 103, 104)),
-    "monkey vs strict saddle (1500 steps)": Change(
-        "select_slider", "sd_m_rate", (0.0316, 0.0562, 0.1, 0.0178)
+    "escape (5 optimisers × 21 starts)": Change(
+        "number_input", "saddle_seed", (101, 102, 103, 104)
     ),
-    "network plateau (8 restarts)": Change("number_input", "sd_net_seed", (101, 102, 103, 104)),
+    "monkey vs strict saddle (1500 steps)": Change(
+        "select_slider", "monkey_lr", (0.0316, 0.0562, 0.1, 0.0178)
+    ),
+    "network plateau (8 restarts)": Change("number_input", "plateau_seed", (101, 102, 103, 104)),
 }
 
 

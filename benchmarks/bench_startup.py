@@ -10,6 +10,7 @@ import shutil
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +67,7 @@ def main() -> None:
             )
             print(f"{'page':<28}{'first visit s':>14}{'warm reload s (median)':>24}")
             for entry in [HOME, *LESSONS]:
-                first = timed(lambda: page.goto(f"{url}/{entry.url}"), page)
+                first = timed(partial(page.goto, f"{url}/{entry.url}"), page)
                 warm = [timed(page.reload, page) for _ in range(args.reloads)]
                 print(f"{entry.file:<28}{first:>14.2f}{statistics.median(warm):>24.2f}")
             now, peak = rss_mib(server.pid)

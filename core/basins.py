@@ -2,10 +2,13 @@
 
 Every start is one row of one batched `descent.run`, so a 200×200 map of starts is a single
 tensor program. Each run is labelled by the known minimum it reached (the nearest listed minimum
-within a tolerance) or by what happened instead: still moving, stopped elsewhere (a saddle or a
-minimum not in the list), escaped (fell off a surface downhill) or diverged (blew up). The
-statistics of random restarts (best after k tries, chance of success within k tries) come from
-many shuffles of the same runs, computed as one tensor, not by looping over shuffles.
+within a tolerance, once it has stopped there or sits at that minimum's loss level) or by what
+happened instead: still moving, stopped elsewhere (a saddle or a minimum not in the list),
+escaped (fell off a surface downhill) or diverged (blew up). The best loss after k random
+restarts comes from many shuffles of the same runs, computed as one tensor, not by looping over
+shuffles. The chance of success within k restarts is measured on a fresh pool of runs cut into
+disjoint groups of k: reshuffling the pool that gave p would only repeat what its count of
+successes already fixes.
 """
 
 from __future__ import annotations
@@ -74,43 +77,66 @@ def tolerance(s, minima: tuple[Minimum, ...]) -> float:
     return tol
 
 
+#: A run near a minimum that has not stopped counts as there when its loss is within this share
+#: of the typical drop (median starting loss − global minimum) of the minimum's own value: runs
+#: still jostled by fading noise, or Adam's steps around a minimum, are there; a run bouncing
+#: across a ripple with too large a step (loss several units above the bottom) is not.
+AT_LEVEL = 1e-2
+#: A run has stopped when its gradient is below this share of the typical gradient at the starts.
+STOPPED = 1e-5
+
+
 def label(s, starts: torch.Tensor, run: descent.Run, minima: tuple[Minimum, ...]) -> torch.Tensor:
     """[N] outcome of each run: the index of the listed minimum it reached, or an OUTCOMES code.
 
-    A run that did not end near a listed minimum is *still moving* while its gradient is above
-    1e-5 of the typical gradient at the starts. Once stopped, it sits at *a minimum not in the
-    list* when the Hessian there is positive definite or its loss is at the global minimum's
-    level (minima forming a curve), otherwise *on a saddle or flat* ground.
+    A run has reached a listed minimum when it ended near it (within `tolerance`) *and* either
+    has stopped (its gradient is below STOPPED of the typical gradient at the starts) or sits at
+    the minimum's loss level (AT_LEVEL): being near is not enough, as a run with too large a step
+    can bounce around a minimum for ever, well above it. Any other run that has not stopped is
+    *still moving*. A stopped run elsewhere sits at *a minimum not in the list* when the Hessian
+    there is positive definite or its loss is at the global minimum's level (minima forming a
+    curve), otherwise *on a saddle or flat* ground.
     A run that left the box counts as *escaped* when it left downhill (its last loss is below its
     starting loss and it ended outside the plotted bounds: the surface falls away, or its minima
     lie at infinity), otherwise as *diverged* (the steps blew up).
     """
     final = run.final.to(torch.float64)
     x0 = starts.to(torch.float64)
+    start_loss = _loss(s, x0)
+    final_loss = run.final_loss.to(torch.float64)
+    g = optimizers.row_norm(curvature.gradient(s, final))
+    g0 = optimizers.row_norm(curvature.gradient(s, x0))
+    g0 = g0[torch.isfinite(g0)]
+    stopped = g <= STOPPED * float(g0.median()) if g0.numel() else torch.ones_like(g, dtype=bool)
     out = torch.full((final.shape[0],), MOVING, dtype=torch.long)
     if minima:
         p = torch.tensor([m[:2] for m in minima], dtype=torch.float64)
+        values = torch.tensor([m[2] for m in minima], dtype=torch.float64)
         dist, nearest = torch.cdist(final, p).min(dim=1)
-        out = torch.where(dist <= tolerance(s, minima), nearest, out)
-    free = (out == MOVING).nonzero().squeeze(-1)
-    if free.numel():
-        g = optimizers.row_norm(curvature.gradient(s, final[free]))
-        g0 = optimizers.row_norm(curvature.gradient(s, x0))
-        g0 = g0[torch.isfinite(g0)]
-        still = g <= 1e-5 * float(g0.median()) if g0.numel() else torch.ones_like(g, dtype=bool)
-        at = free[still]
-        if at.numel():
-            bowl = curvature.kind(curvature.eigenvalues(s, final[at])) == 0
-            level = _at_global_level(run.final_loss[at], minima, _loss(s, x0))
-            out[at] = torch.where(bowl | level, UNLISTED, ELSEWHERE)
+        level = (final_loss - values[nearest]).abs() <= AT_LEVEL * _drop(minima, start_loss)
+        there = (dist <= tolerance(s, minima)) & (stopped | level)
+        out = torch.where(there, nearest, out)
+    at = ((out == MOVING) & stopped).nonzero().squeeze(-1)
+    if at.numel():
+        bowl = curvature.kind(curvature.eigenvalues(s, final[at])) == 0
+        level = _at_global_level(run.final_loss[at], minima, start_loss)
+        out[at] = torch.where(bowl | level, UNLISTED, ELSEWHERE)
     left = run.diverged
     if left.any():
         (a, b), (c, d) = s.bounds
         outside = (final[:, 0] < a) | (final[:, 0] > b) | (final[:, 1] < c) | (final[:, 1] > d)
-        fl = run.final_loss.to(torch.float64)
-        downhill = torch.isfinite(fl) & (fl < _loss(s, x0))
+        downhill = torch.isfinite(final_loss) & (final_loss < start_loss)
         out = torch.where(left, torch.where(downhill & outside, ESCAPED, DIVERGED), out)
     return out
+
+
+def _drop(minima: tuple[Minimum, ...], start_loss: torch.Tensor) -> float:
+    """The typical drop: median starting loss − the global minimum's value (at least 1e-12)."""
+    gid = global_ids(minima)
+    start = start_loss[torch.isfinite(start_loss)]
+    if not gid or not start.numel():
+        return 1e-12
+    return max(float(start.median()) - minima[gid[0]][2], 1e-12)
 
 
 def _loss(s, xy: torch.Tensor) -> torch.Tensor:
@@ -127,9 +153,7 @@ def _at_global_level(
     if not gid:
         return torch.zeros(final_loss.shape, dtype=torch.bool)
     best = minima[gid[0]][2]
-    start = start_loss[torch.isfinite(start_loss)]
-    drop = float(start.median()) - best if start.numel() else 0.0
-    return (final_loss.to(torch.float64) - best).abs() <= 1e-4 * max(drop, 1e-12)
+    return (final_loss.to(torch.float64) - best).abs() <= 1e-4 * _drop(minima, start_loss)
 
 
 def names(codes: torch.Tensor | np.ndarray, minima: tuple[Minimum, ...]) -> list[str]:
@@ -186,7 +210,8 @@ class _Count(TorchDispatchMode):
 
 
 def step_cost(s) -> float:
-    """Work of one gradient step of a start on `s`, relative to the costliest textbook surface (at least 1).
+    """Work of one gradient step of a start on `s`, relative to the costliest textbook surface
+    (at least 1).
 
     Surfaces of real models evaluate a whole dataset per point, so counting starts × steps alone
     would let a 200×200 map of `deep_linear_2w` take half a minute. The elements written by one
@@ -428,6 +453,27 @@ def success_within_k(
     return k.numpy(), hit[:, k - 1].mean(0).numpy(), (1 - (1 - p) ** k.double()).numpy()
 
 
+#: Fewest disjoint groups a measured chance of success within k restarts is averaged over.
+MIN_GROUPS = 10
+
+
+def success_in_groups(
+    success: np.ndarray, k: np.ndarray, min_groups: int = MIN_GROUPS
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The chance of success within k restarts, measured: the runs (a pool of its own, not the
+    one p came from) cut into ⌊N/k⌋ disjoint groups of k, and the share of groups with at least
+    one success. Each run counts once per k, so unlike reshuffling one pool this can disagree
+    with 1 − (1 − p)ᵏ: it tests whether restarts behave as independent tries.
+    Returns the k with at least `min_groups` groups [K'], the measured shares [K'] and the
+    number of groups behind each [K']."""
+    s = np.asarray(success, dtype=bool)
+    k = np.asarray(k)
+    k = k[(k >= 1) & (len(s) // np.maximum(k, 1) >= min_groups)]
+    groups = len(s) // k
+    hit = np.array([s[: g * j].reshape(g, j).any(axis=1).mean() for j, g in zip(k, groups)])
+    return k, hit.astype(np.float64), groups
+
+
 @dataclass(frozen=True)
 class GoodEnough:
     """Each run's shortfall as a share of the way from the typical starting loss to the best."""
@@ -483,6 +529,9 @@ class NetRestarts:
     stalled: np.ndarray  # [R] bool: not diverged, yet not within 10% of the way from the
     #                         typical starting loss down to the best restart
     size: int  # number of weights
+    corner_output: np.ndarray  # [R, 4] mean output on the points of each quadrant (x < 0 or
+    #                            not, y < 0 or not): XOR's four clusters
+    corner_label: np.ndarray  # [4] share of class 1 among the points of each quadrant
 
 
 def net_restarts(
@@ -528,7 +577,15 @@ def net_restarts(
     norms = fit.path.double().square().sum(-1).sqrt()
     final = fit.loss[-1].double()
     with torch.no_grad():
-        acc = ((net.predict(fit.weights, X) > 0.5).to(y.dtype) == y).double().mean(-1)
+        out = net.predict(fit.weights, X).double()
+    acc = ((out > 0.5).to(y.dtype) == y).double().mean(-1)
+    corner = (X[:, 0] >= 0).long() * 2 + (X[:, 1] >= 0).long()
+    corners = [corner == q for q in range(4)]
+    nan = torch.full(out.shape[:1], torch.nan, dtype=torch.float64)
+    corner_output = torch.stack([out[:, c].mean(-1) if c.any() else nan for c in corners], -1)
+    corner_label = torch.tensor(
+        [float(y[c].double().mean()) if c.any() else np.nan for c in corners]
+    )
     usable = torch.isfinite(final) & ~fit.diverged
     ranked = torch.argsort(torch.where(usable, final, torch.inf))
     count = int(usable.sum())
@@ -568,4 +625,6 @@ def net_restarts(
         probs,
         stalled,
         net.size,
+        corner_output.numpy(),
+        corner_label.numpy(),
     )

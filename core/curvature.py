@@ -61,7 +61,8 @@ def _tolerance(eigs: torch.Tensor, rtol: float) -> torch.Tensor:
 
 
 def index(eigs: torch.Tensor, rtol: float = 1e-6) -> torch.Tensor:
-    """Share of downhill directions: eigenvalues below −rtol·max|λ| (0 at a minimum, 1 at a peak)."""
+    """Share of downhill directions: eigenvalues below −rtol·max|λ|
+    (0 at a minimum, 1 at a peak)."""
     return (eigs < -_tolerance(eigs, rtol)).to(eigs.dtype).mean(dim=-1)
 
 
@@ -132,7 +133,7 @@ def critical_points(
 
 @dataclass(frozen=True)
 class ChordTest:
-    """Result of sampling chords: f(t a + (1−t) b) ≤ t f(a) + (1−t) f(b) must hold if f is convex."""
+    """Result of sampling chords: f(t a + (1−t) b) ≤ t f(a) + (1−t) f(b) holds if f is convex."""
 
     share_failed: float
     pairs: int

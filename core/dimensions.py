@@ -126,7 +126,7 @@ def distances(dims: Sequence[int], points: int = 200, seed: int = 0) -> Distance
     return Distances(np.array(dims), np.array(mean), np.array(std), np.array(contrast), scaled)
 
 
-# -- 2. grids explode ---------------------------------------------------------------------------
+# -- 2. grids explode -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -274,6 +274,30 @@ def goe_hits(n: int, samples: int, seed: int = 0, progress: Progress = None) -> 
             hits += int(positive_definite(H).sum())
         if progress is not None:
             progress((start + size) / samples)
+    return hits
+
+
+def shifted_goe_hits(n: int, samples: int, seed: int = 0, shift: float = 2.0) -> int:
+    """How many of `samples` GOE matrices of size n, every eigenvalue moved up by shift·√n, have
+    every eigenvalue positive: the Hessian at a *low* critical point of a random Gaussian
+    landscape, which in Bray & Dean's (2007) analysis is a GOE matrix plus a shift that grows
+    the lower the point sits. The GOE's eigenvalues fill about ±2√n, so shift = 2 moves the
+    lowest of them to about zero."""
+    n, samples = int(n), int(samples)
+    if n < 1 or samples < 1:
+        raise ValueError("need n ≥ 1 and at least one sample")
+    budget.check(
+        work=samples * n * n,
+        max_work=MAX_GOE_WORK,
+        what=f"{samples:,} shifted random {n}×{n} matrices",
+        hint="Use fewer samples.",
+    )
+    gen, hits = _generator(seed, 1000 + n), 0
+    for start in range(0, samples, GOE_CHUNK):
+        size = min(GOE_CHUNK, samples - start)
+        H = goe(n, size, gen)
+        H.diagonal(dim1=1, dim2=2).add_(shift * math.sqrt(n))
+        hits += int(positive_definite(H).sum())
     return hits
 
 
@@ -611,6 +635,65 @@ def network_critical_points(
     )
 
 
+@dataclass(frozen=True)
+class TrainedEnds:
+    """Where plain training (full-batch Adam) ended from the same starts as a critical-point
+    search: what the search should be compared with, since training heads for minima."""
+
+    steps: int
+    loss: np.ndarray  # [S]
+    grad_norm: np.ndarray  # [S]
+    downhill: np.ndarray  # [S] number of negative Hessian eigenvalues at the end
+
+    @property
+    def no_downhill(self) -> np.ndarray:
+        """[S] bool: no direction curves down where training stopped (a minimum, or a flat
+        valley floor where it is still creeping on)."""
+        return self.downhill == 0
+
+
+def trained_ends(
+    dataset: str = "gaussians",
+    points: int = 200,
+    noise: float = 1.5,
+    hidden: int = 4,
+    activation: str = "tanh",
+    starts: int = 64,
+    steps: int = 2000,
+    seed: int = 0,
+) -> TrainedEnds:
+    """Train from the initial weights network_critical_points starts from (same data, same
+    seed) with full-batch Adam for `steps` steps, and count the downhill directions of the full
+    Hessian where each run ends."""
+    net = networks.MLP((int(hidden),), activation)
+    if net.size > MAX_CP_WEIGHTS:
+        raise ValueError(f"{net} has {net.size} weights; at most {MAX_CP_WEIGHTS} here.")
+    budget.check(
+        work=int(starts) * (int(steps) * net.size + net.size**2) * int(points),
+        max_work=MAX_CP_WORK,
+        what=f"Training {int(starts)} starts of {net} for {int(steps):,} steps",
+        hint="Use fewer starts or points.",
+    )
+    X, y = data.make(dataset, n=points, noise=noise, seed=seed)
+    fit = networks.train(
+        net,
+        X,
+        y,
+        net.init(int(starts), seed=seed),
+        optimizer="adam",
+        lr=0.05,
+        steps=int(steps),
+        seed=seed,
+    )
+    W = fit.weights.to(torch.float64)
+    loss, g, H = one_hidden_derivatives(net, W, X.double(), y.double())
+    eigs = torch.linalg.eigvalsh(H)
+    tol = EIG_RTOL * eigs.abs().amax(-1, keepdim=True)
+    return TrainedEnds(
+        int(steps), loss.numpy(), g.norm(dim=-1).numpy(), (eigs < -tol).sum(-1).numpy()
+    )
+
+
 def distinct(cp: CriticalPoints, decimals: int = 6) -> np.ndarray:
     """Indices of the found critical points that differ in loss or number of downhill
     directions: swapping two hidden units, or flipping a tanh unit's signs, gives the same
@@ -641,10 +724,10 @@ class WidthSweep:
     def best(self) -> np.ndarray:
         return np.nanmin(self.loss, axis=1)
 
-    @property
-    def within(self) -> np.ndarray:
-        """[K] share of restarts whose loss is within 1% of the best restart of the same width."""
-        return np.mean(self.loss <= 1.01 * self.best[:, None], axis=1)
+    def within(self, gap: float) -> np.ndarray:
+        """[K] share of restarts whose loss is at most `gap` above the best restart of the same
+        width (an absolute gap: a relative one means nothing once the best loss nears zero)."""
+        return np.mean(self.loss <= self.best[:, None] + gap, axis=1)
 
     @property
     def spread(self) -> np.ndarray:
@@ -708,7 +791,7 @@ def width_sweep(
     )
 
 
-# -- 7. a 2-D slice against the whole Hessian ----------------------------------------------------
+# -- 7. a 2-D slice against the whole Hessian -----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -745,12 +828,16 @@ def slice_census(
     return SliceCensus(int(directions), float((along < -tol).double().mean()), planes, index)
 
 
+SLICE_RISE = 0.05  # the loss change the curvature alone would make at a slice's edge
+SLICE_MAX_STEP = 1.0  # the largest half-width of a slice, in weight units
+
+
 def slice_planes(
     cp: CriticalPoints,
     i: int,
     grid: int = 41,
-    rise: float = 0.05,
-    max_step: float = 1.0,
+    rise: float = SLICE_RISE,
+    max_step: float = SLICE_MAX_STEP,
     seed: int = 0,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The network's loss minus its value at critical point i on two planes through it, each a

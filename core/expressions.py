@@ -12,7 +12,7 @@ import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
@@ -99,7 +99,7 @@ _SYNTAX_HINTS = (  # fragment of Python's message → a hint for a student
 )
 _LOOKALIKES = str.maketrans({"−": "-", "×": "*", "·": "*", "÷": "/", "\n": " ", "\r": " "})
 
-Value = Union[float, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]]
+Value = float | Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 @dataclass(frozen=True)

@@ -345,7 +345,7 @@ def train(
             idx = torch.randperm(n, generator=batches)[:batch]
             with torch.no_grad():
                 out = net.loss(W, X, y)
-            _, g = stepper.step(lambda V: row_loss(V, X[idx], y[idx]), noise_std=noise)
+            _, g = stepper.step(lambda V, idx=idx: row_loss(V, X[idx], y[idx]), noise_std=noise)
         g = optimizers.row_norm(g)
         bad = (stopped < 0) & ~(torch.isfinite(out) & (W.abs() <= WEIGHT_BOX).all(-1))
         if bad.any():  # W_t is not finite: hold W_{t-1}, its loss and gradient norm

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
-from . import budget, data, networks
+from . import budget, curvature, data, networks
 
 POINTS, NOISE = 200, 0.1
 #: restarts × steps × weights × points over one request: a few seconds on two shared cores.
@@ -221,6 +221,23 @@ def sweep(
     return train(
         [replace(setting, lr=float(v)) for v in lrs], restarts, steps, seed, progress, dtype
     )
+
+
+def sharpness(setting: Setting, restarts: int, seed: int = 0) -> np.ndarray:
+    """λmax, the largest eigenvalue of the full-data loss Hessian, at each restart's first
+    weights (the same draws the sweep starts from): the L of gradient descent's 2/L bound
+    there. Exact, from the whole Hessian of every restart in one batched call, in float64, so
+    only for networks of at most networks.MAX_HESSIAN weights."""
+    net = setting.net()
+    if net.size > networks.MAX_HESSIAN:
+        raise ValueError(
+            f"{net} has {net.size:,} weights; its Hessian is only computed for networks of at "
+            f"most {networks.MAX_HESSIAN:,}."
+        )
+    X, y = data.make(setting.dataset, n=POINTS, noise=NOISE, seed=seed)
+    W0 = setting.init_weights(int(restarts), seed).double()
+    H = curvature.hessian(lambda V: net.loss(V, X.double(), y.double()), W0)
+    return torch.linalg.eigvalsh((H + H.mT) / 2)[:, -1].numpy()
 
 
 def _spread(values: np.ndarray) -> tuple[float, float, float]:

@@ -142,13 +142,16 @@ def test_export_helpers_round_trip():
     back = pd.read_csv(io.StringIO(classroom.to_csv(df)))
     pd.testing.assert_frame_equal(back, df)
     settings = {
-        "sd_surface": "saddle",
-        "sd_optimizers": ("sgd", "adam"),
-        "sd_eps": 1e-08,
-        "sd_noisy": False,
-        "sd_seed": 3,
+        "saddle_surface": "saddle",
+        "saddle_optimizers": ("sgd", "adam"),
+        "saddle_eps": 1e-08,
+        "saddle_noisy": False,
+        "saddle_seed": 3,
     }
-    assert json.loads(classroom.to_json(settings)) == {**settings, "sd_optimizers": ["sgd", "adam"]}
+    assert json.loads(classroom.to_json(settings)) == {
+        **settings,
+        "saddle_optimizers": ["sgd", "adam"],
+    }
 
 
 # -- presentation mode ------------------------------------------------------------------------

@@ -90,7 +90,7 @@ def test_critical_points_of_himmelblau_four_minima_four_saddles_one_peak():
     assert [c.value for c in found] == sorted(c.value for c in found)
     assert {c.index for c in found if c.kind == "saddle-shaped"} == {0.5}
     assert [c.index for c in found if c.kind == "dome-shaped"] == [1.0]
-    for x, y, value in s.minima:
+    for x, y, _ in s.minima:
         assert any(abs(c.x - x) < 1e-6 and abs(c.y - y) < 1e-6 and c.index == 0 for c in found)
     peak = next(c for c in found if c.kind == "dome-shaped")
     assert (peak.x, peak.y) == pytest.approx((-0.270845, -0.923039), abs=1e-5)

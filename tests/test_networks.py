@@ -82,8 +82,8 @@ def test_rows_are_independent_networks():
 @pytest.mark.parametrize(
     "activation, skip, loss, hidden",
     [
-        (a, s, l, h)
-        for a, s, l, h in itertools.product(
+        (a, s, fn, h)
+        for a, s, fn, h in itertools.product(
             networks.ACTIVATIONS, [False, True], networks.LOSSES, [(), (4, 4, 3)]
         )
         if not (s and h == ())

@@ -25,15 +25,15 @@ def final_points(at: AppTest) -> list[str]:
 
 def choose(at: AppTest, surface: str, optimisers=None, steps=None, **lrs) -> AppTest:
     """Set the surface (which resets start and learning rates), then the other controls."""
-    at.selectbox(key="cv_surface").set_value(surface)
+    at.selectbox(key="descent_surface").set_value(surface)
     run(at)
     if optimisers is not None:
-        at.multiselect(key="cv_optimizers").set_value(list(optimisers))
+        at.multiselect(key="descent_optimizers").set_value(list(optimisers))
         run(at)
     if steps is not None:
-        at.select_slider(key="cv_steps").set_value(steps)
+        at.select_slider(key="descent_steps").set_value(steps)
     for name, lr in lrs.items():
-        at.select_slider(key=f"cv_{name}_lr").set_value(lr)
+        at.select_slider(key=f"descent_{name}_lr").set_value(lr)
     return run(at)
 
 
@@ -51,11 +51,11 @@ def test_defaults_run_three_optimisers_on_himmelblau():
 
 def test_every_scene_renders_and_shows_its_point():
     at = open_page()
-    scenes = [b for b in at.button if (b.key or "").startswith("_ui_cv_scene_")]
+    scenes = [b for b in at.button if (b.key or "").startswith("_ui_convex_scene_")]
     assert len(scenes) >= 5
     seen = {}
     for i in range(len(scenes)):
-        button = next(b for b in at.button if b.key == f"_ui_cv_scene_{i}")
+        button = next(b for b in at.button if b.key == f"_ui_convex_scene_{i}")
         label = button.label
         button.click()
         run(at)
@@ -77,9 +77,9 @@ def test_every_scene_renders_and_shows_its_point():
 
 
 def test_every_surface_gets_the_verdict_its_catalogue_entry_expects():
-    at = open_page({"cv_steps": "50"})
+    at = open_page({"descent_steps": "50"})
     for key in surfaces.names():
-        at.selectbox(key="cv_surface").set_value(key)
+        at.selectbox(key="descent_surface").set_value(key)
         run(at)
         assert not at.error, (key, [e.value for e in at.error])
         verdict = metric(at, "Verdict on this map")
@@ -92,7 +92,7 @@ def test_bowl_never_shows_rounding_noise_even_at_the_smallest_tolerance():
     at = open_page()
     for key in ("bowl", "logistic_2w"):
         choose(at, key, steps=50)
-        at.select_slider(key="cv_rtol").set_value(1e-9)
+        at.select_slider(key="evidence_tolerance").set_value(1e-9)
         run(at)
         assert metric(at, "Curves downhill somewhere") == "no", key
         assert any("bowl-shaped: 100.0%" in c.value for c in at.caption), key
@@ -101,7 +101,7 @@ def test_bowl_never_shows_rounding_noise_even_at_the_smallest_tolerance():
 def test_custom_formula_is_drawn_and_tested():
     at = open_page()
     choose(at, "custom", steps=50)
-    at.text_input(key="cv_formula").input("x**2 + 3*y**2")
+    at.text_input(key="descent_formula").input("x**2 + 3*y**2")
     run(at)
     assert not at.error
     assert metric(at, "Verdict on this map") == "no sign of non-convexity"
@@ -111,10 +111,10 @@ def test_custom_formula_is_drawn_and_tested():
 def test_broken_formula_shows_the_parser_message_and_keeps_the_last_good_surface():
     at = open_page()
     choose(at, "custom", steps=50)
-    at.text_input(key="cv_formula").input("x**4 - x**2 + y**2")
+    at.text_input(key="descent_formula").input("x**4 - x**2 + y**2")
     run(at)
     good = at.latex[0].value
-    at.text_input(key="cv_formula").input("x**2 +* y")
+    at.text_input(key="descent_formula").input("x**2 +* y")
     run(at)
     assert at.error, "a broken formula must show why"
     assert at.latex[0].value == good
@@ -124,12 +124,12 @@ def test_broken_formula_shows_the_parser_message_and_keeps_the_last_good_surface
 def test_formula_undefined_on_part_of_the_map_is_drawn_with_a_note():
     at = open_page()
     choose(at, "custom", steps=50)
-    at.text_input(key="cv_formula").input("log(x) + y**2")
+    at.text_input(key="descent_formula").input("log(x) + y**2")
     run(at)
     note = texts(at.info)
     assert "not a finite number on 50%" in note
     assert metric(at, "Verdict on this map") == "not convex"  # log is concave where defined
-    at.number_input(key="cv_x0").set_value(-1.0)
+    at.number_input(key="descent_x0").set_value(-1.0)
     run(at)
     assert set(outcomes(at).values()) == {
         "cannot start: the surface has no value at the start point"
@@ -140,7 +140,7 @@ def test_formula_undefined_on_part_of_the_map_is_drawn_with_a_note():
 def test_flat_and_linear_formulas_do_not_break_the_curvature_map(formula):
     at = open_page()
     choose(at, "custom", steps=50)
-    at.text_input(key="cv_formula").input(formula)
+    at.text_input(key="descent_formula").input(formula)
     run(at)
     assert not at.error
     assert metric(at, "Chords that fail") == "0.0%"
@@ -165,28 +165,57 @@ def test_a_surface_that_falls_away_forever_says_escaped():
 
 def test_typed_start_point_decides_the_minimum():
     at = open_page()
-    at.multiselect(key="cv_optimizers").set_value(["sgd"])
-    at.number_input(key="cv_x0").set_value(-0.5)
-    at.number_input(key="cv_y0").set_value(-0.5)
+    at.multiselect(key="descent_optimizers").set_value(["sgd"])
+    at.number_input(key="descent_x0").set_value(-0.5)
+    at.number_input(key="descent_y0").set_value(-0.5)
     run(at)
     assert final_points(at) == ["(-2.805, 3.131)"]
 
 
 def test_predict_question_answer_comes_from_running():
     at = open_page()
-    at.radio(key="cv_guess").set_value("(-2.81, 3.13)")
+    at.radio(key="convex_guess").set_value("(3.00, 2.00)")
     run(at)
     next(b for b in at.button if b.label == "Commit my guess").click()
     run(at)
     assert at.success and at.success[0].value.startswith("Right")
+    # the explanation gives the distances it rests on (tests/test_claims_convex.py checks them)
+    said = " ".join(at.success[0].value.split())
+    assert "3.40 from the start" in said
+    assert "The nearest minimum, (-2.81, 3.13), is only 3.18 away" in said
+
+
+def step_note(at: AppTest) -> str:
+    """The note beside the loss curves: what 2/L guarantees and what gradient descent did."""
+    notes = [" ".join(m.value.split()) for m in at.markdown if "2/L ≈" in m.value]
+    assert len(notes) == 1, notes
+    return notes[0]
+
+
+def test_step_note_says_what_two_over_l_guarantees_and_what_the_run_did():
+    """Issue 15, item 9: 2/L is a guarantee for small steps, not a hard limit. At the defaults
+    gradient descent runs at η = 0.01 > 2/L ≈ 0.00612 and still converges; the note says so,
+    with the curvature the walk met (82.3, so η·λ = 0.82) computed."""
+    at = open_page()
+    note = step_note(at)
+    assert "2/L ≈ 0.00612" in note and "a guarantee for small steps, not a limit" in note
+    assert "Here η = 0.01 is above 2/L, and the run *reached a global minimum*" in note
+    assert "the curvature was at most 82.3, so η·λ ≤ 0.82" in note
+    theory = " ".join(texts(m for m in at.markdown if "Too large a step" in m.value).split())
+    assert (
+        "η = 0.01 is above 2/L = 0.00612, yet gradient descent reached a global minimum" in theory
+    )
+    next(b for b in at.button if b.label == "Bowl: every path agrees").click()
+    note = step_note(run(at))
+    assert "Here η = 0.1 is below 2/L; the loss rose on 0 of 300 recorded steps" in note
 
 
 def test_largest_settings_run_or_are_refused_with_a_message():
     at = open_page()
     names = list(optimizers.names())
     choose(at, "bowl", optimisers=names, steps=1000, **{n: 3.16 for n in names})
-    at.select_slider(key="cv_pairs").set_value(100_000)
-    at.select_slider(key="cv_rtol").set_value(0.1)
+    at.select_slider(key="evidence_chords").set_value(100_000)
+    at.select_slider(key="evidence_tolerance").set_value(0.1)
     run(at)
     ended = outcomes(at) if at.dataframe else {}
     assert len(ended) == len(names) or at.warning, "every run is shown, or the refusal is"
@@ -196,21 +225,21 @@ def test_largest_settings_run_or_are_refused_with_a_message():
 def test_tampered_link_falls_back_to_defaults():
     at = open_page(
         {
-            "cv_surface": "no such surface",
-            "cv_x0": "zzz",
-            "cv_y0": "1e309",
-            "cv_steps": "7",
-            "cv_rtol": "NaN",
-            "cv_pairs": "-1",
-            "cv_optimizers": ["nope", "__import__('os')"],
-            "cv_formula": "x" * 5000,
-            "cv_sgd_lr": "-1",
-            "cv_logy": "maybe",
+            "descent_surface": "no such surface",
+            "descent_x0": "zzz",
+            "descent_y0": "1e309",
+            "descent_steps": "7",
+            "evidence_tolerance": "NaN",
+            "evidence_chords": "-1",
+            "descent_optimizers": ["nope", "__import__('os')"],
+            "descent_formula": "x" * 5000,
+            "descent_sgd_lr": "-1",
+            "descent_log_loss": "maybe",
         }
     )
     assert not at.error
-    assert at.selectbox(key="cv_surface").value == "himmelblau"
-    assert at.select_slider(key="cv_steps").value == 300
+    assert at.selectbox(key="descent_surface").value == "himmelblau"
+    assert at.select_slider(key="descent_steps").value == 300
 
 
 def test_presentation_mode_renders_every_section():

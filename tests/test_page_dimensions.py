@@ -9,13 +9,13 @@ from streamlit.testing.v1 import AppTest
 
 #: Light settings for the sections a test is not about.
 LIGHT = {
-    "dm_samples": "100k",
-    "dm_nmax": "5",
-    "dm_cp_starts": "16",
-    "dm_cp_iters": "25",
-    "dm_ws_restarts": "4",
-    "dm_ws_steps": "100",
-    "dm_ws_widths": ["2", "8"],
+    "matrices_samples": "100k",
+    "matrices_largest": "5",
+    "critical_starts": "16",
+    "critical_search_steps": "25",
+    "sweep_restarts": "4",
+    "sweep_steps": "100",
+    "sweep_widths": ["2", "8"],
 }
 
 
@@ -65,15 +65,15 @@ def test_defaults_measure_every_section():
 
 def test_every_scene_renders():
     at = open_page(LIGHT)
-    scenes = [b for b in at.button if b.key and b.key.startswith("_ui_dm_scene_")]
+    scenes = [b for b in at.button if b.key and b.key.startswith("_ui_dimensions_scene_")]
     assert len(scenes) == 6
     for i in range(len(scenes)):
-        at.button(key=f"_ui_dm_scene_{i}").click()
+        at.button(key=f"_ui_dimensions_scene_{i}").click()
         run(at)
         assert not texts(at.warning), texts(at.warning)
     # the last scene: widths 1 … 32
     assert list(at.dataframe[0].value["width"]) == [1, 2, 4, 8, 16, 32]
-    at.button(key="_ui_dm_scene_3").click()  # 3¹⁰ critical points
+    at.button(key="_ui_dimensions_scene_3").click()  # 3¹⁰ critical points
     run(at)
     assert metric(at, "Critical points") == "59,049"
     assert metric(at, "Minima") == "1,024"
@@ -83,19 +83,19 @@ def test_largest_settings_run_or_explain_the_budget():
     at = open_page(
         {
             **LIGHT,
-            "dm_dmax": "10000",
-            "dm_points": "500",
-            "dm_samples": "10M",
-            "dm_nmax": "10",
-            "dm_st_d": "12",
-            "dm_weights": "1000000",
-            "dm_values": "100",
-            "dm_cp_hidden": "12",
-            "dm_cp_starts": "256",
-            "dm_cp_iters": "400",
-            "dm_ws_restarts": "64",
-            "dm_ws_steps": "1600",
-            "dm_ws_widths": ["16", "24", "32"],
+            "distances_largest": "10000",
+            "distances_points": "500",
+            "matrices_samples": "10M",
+            "matrices_largest": "10",
+            "styblinski_dimension": "12",
+            "grid_weights": "1000000",
+            "grid_values_per_weight": "100",
+            "critical_units": "12",
+            "critical_starts": "256",
+            "critical_search_steps": "400",
+            "sweep_restarts": "64",
+            "sweep_steps": "1600",
+            "sweep_widths": ["16", "24", "32"],
         }
     )
     text = texts(at.warning)
@@ -109,13 +109,13 @@ def test_tampered_links_fall_back_to_defaults():
     at = open_page(
         {
             **LIGHT,
-            "dm_st_d": "99",
-            "dm_dmax": "7",
-            "dm_points": "-5",
-            "dm_seed": "1e309",
-            "dm_cp_data": "nonsense",
-            "dm_values": "abc",
-            "dm_saddle": "123456",
+            "styblinski_dimension": "99",
+            "distances_largest": "7",
+            "distances_points": "-5",
+            "distances_seed": "1e309",
+            "critical_dataset": "nonsense",
+            "grid_values_per_weight": "abc",
+            "slice_saddle": "123456",
         }
     )
     assert metric(at, "Critical points") == "6,561"  # d back to 8
@@ -124,6 +124,6 @@ def test_tampered_links_fall_back_to_defaults():
 
 def test_no_width_chosen_says_so():
     at = open_page(LIGHT)
-    at.multiselect(key="dm_ws_widths").set_value([])
+    at.multiselect(key="sweep_widths").set_value([])
     run(at)
     assert any("Choose at least one width" in i.value for i in at.info)

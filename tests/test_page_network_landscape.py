@@ -1,7 +1,8 @@
 """The real-network landscape page in AppTest — defaults, every dataset, activation, loss and
 optimiser, every lesson scene, controls at their extremes (run or refuse in plain words),
-tampered links — checking what the page shows; and the page's own summaries (ui.network_views):
-barrier height, dips, shuffled hidden units, the decision-boundary contour, shared bands."""
+tampered links — checking what the page shows; and the page's own summaries (the lesson's
+charts.py and core.landscape): barrier height, dips, shuffled hidden units, the
+decision-boundary contour, shared bands."""
 
 import math
 
@@ -13,23 +14,29 @@ from streamlit.testing.v1 import AppTest
 
 from core import data, landscape, networks, optimizers
 from lessons.network_landscape import charts as views
+from lessons.network_landscape import compute as lesson
 
 #: A tiny network and coarse grids: what a test is not about stays cheap.
 LIGHT = {
-    "nl_steps": "100",
-    "nl_points": "50",
-    "nl_width": "4",
-    "nl_depth": "1",
-    "nl_grid": "21",
-    "nl_cmp_layers": "1",
-    "nl_cmp_widths": ["2", "8"],
-    "nl_cmp_depth": "2",
-    "nl_cmp_width": "4",
+    "net_steps": "100",
+    "net_points": "50",
+    "net_width": "4",
+    "net_layers": "1",
+    "slices_grid": "21",
+    "pair_layers": "1",
+    "pair_widths": ["2", "8"],
+    "pair_deep_layers": "2",
+    "pair_deep_width": "4",
 }
 
 
 def open_page(query: dict | None = None, light: bool = True) -> AppTest:
     return open_lesson("network_landscape", {**(LIGHT if light else {}), **(query or {})})
+
+
+def said(elements) -> str:
+    """The elements' texts with line breaks as spaces (text.md wraps its prose)."""
+    return " ".join(texts(elements).split())
 
 
 def headers(at: AppTest) -> list[str]:
@@ -46,17 +53,18 @@ def compare_table(at: AppTest) -> list[dict]:
 def test_defaults_fit_the_moons_and_measure_lines_slices_and_curvature():
     at = open_page(light=False)
     assert not at.error and not at.warning
-    assert "337 weights" in texts(at.caption)
+    assert "337 weights" in said(at.caption)
     for run_ in "AB":
         assert percent(at, f"Run {run_}: training accuracy") >= 98
         assert float(metric(at, f"Run {run_}: final loss")) < 0.01
-    lines = at.session_state["_nl_lines"]
-    shuffled = lines[lines["line"] == "run A → run A, hidden units shuffled"]
+    lines = lesson.lines(lesson.Network().setup())
+    shuffled = lines[lines["line"] == lesson.A_SHUFFLED]
     ends = shuffled.set_index("alpha")["loss"]
     assert ends[0.0] == pytest.approx(ends[1.0], rel=1e-4)  # the same function at both ends
-    assert float(metric(at, "Barrier between A and A shuffled")) > 0.1
-    assert float(metric(at, "Barrier between run A and run B")) > 0.1
-    assert float(metric(at, "Bump on the start → trained lines")) < 0.01
+    assert float(metric(at, "Barrier A → A shuffled")) > 0.1
+    assert float(metric(at, "Barrier A → B")) > 0.1
+    assert float(metric(at, "Climb, start → trained")) < 0.01
+    assert float(metric(at, "Barrier A → B matched")) < 0.01
     assert percent(at, "Path seen by the random slice") < 5
     assert percent(at, "Path seen by the PCA plane") > 90
     negative = metric(at, "Negative eigenvalues (downhill directions)")
@@ -78,16 +86,16 @@ def test_defaults_fit_the_moons_and_measure_lines_slices_and_curvature():
 def test_every_dataset_activation_loss_and_skip_renders(dataset, activation, loss, skip):
     at = open_page(
         {
-            "nl_data": data.names()[dataset],
-            "nl_act": activation,
-            "nl_loss": {"bce": "Cross-entropy", "mse": "Squared error (on the sigmoid output)"}[
+            "net_dataset": data.names()[dataset],
+            "net_activation": activation,
+            "net_loss": {"bce": "Cross-entropy", "mse": "Squared error (on the sigmoid output)"}[
                 loss
             ],
-            "nl_skip": str(skip).lower(),
-            "nl_depth": "2",
+            "net_skips": str(skip).lower(),
+            "net_layers": "2",
         }
     )
-    assert at.selectbox(key="nl_data").value == dataset
+    assert at.selectbox(key="net_dataset").value == dataset
     assert not at.error and not at.warning
     assert 0 <= percent(at, "Run A: training accuracy") <= 100
     assert metric(at, "Negative eigenvalues (downhill directions)").endswith("of 37")
@@ -96,25 +104,25 @@ def test_every_dataset_activation_loss_and_skip_renders(dataset, activation, los
 
 @pytest.mark.parametrize("name", list(optimizers.names()))
 def test_every_optimiser_trains_the_small_network(name):
-    at = open_page({"nl_optimizer": optimizers.info(name).label})
-    assert at.selectbox(key="nl_optimizer").value == name
+    at = open_page({"net_optimizer": optimizers.info(name).label})
+    assert at.selectbox(key="net_optimizer").value == name
     assert not at.error
     assert metric(at, "Run A: final loss")
     if optimizers.info(name).second_order:
-        assert "builds each run's full Hessian" in texts(at.caption)
+        assert "builds each run's full Hessian" in said(at.caption)
 
 
 def test_scenes_show_what_they_promise():
     at = open_page(light=False)
     for i in range(4):
-        at.button(key=f"_ui_nl_scene_{i}").click()
+        at.button(key=f"_ui_network_landscape_scene_{i}").click()
         run(at)
-        assert not at.error and not at.warning, texts(at.error) + texts(at.warning)
+        assert not at.error and not at.warning, said(at.error) + said(at.warning)
         if i == 0:  # moons, one layer of 8 tanh units: 33 weights
-            assert "33 weights" in texts(at.caption)
+            assert "33 weights" in said(at.caption)
             assert metric(at, "Negative eigenvalues (downhill directions)").endswith("of 33")
         if i == 1:  # spirals, 1,185 weights: above the Hessian cap; 4 vs 64 units
-            assert "The spectrum is hidden" in texts(at.info)
+            assert "The spectrum is hidden" in said(at.info)
             assert [r["network"].split(" (")[0] for r in compare_table(at)] == [
                 "4 units per layer",
                 "64 units per layer",
@@ -122,104 +130,108 @@ def test_scenes_show_what_they_promise():
         if i == 2:  # deep narrow on the spirals: the slice with skips has fewer dips
             no_skip, skip = compare_table(at)
             assert no_skip["dips in the slice"] > skip["dips in the slice"]
-            assert "the slice with skips is the smoother one" in texts(at.markdown)
+            assert "the slice with skips is the smoother one" in said(at.markdown)
         if i == 3:  # XOR: two solutions, a barrier between
-            assert float(metric(at, "Barrier between run A and run B")) > 0.1
+            assert float(metric(at, "Barrier A → B")) > 0.1
 
 
 def test_largest_network_is_refused_and_the_page_goes_on():
     at = open_page(
-        {"nl_width": "64", "nl_depth": "10", "nl_steps": "2000", "nl_points": "400"}, light=False
+        {"net_width": "64", "net_layers": "10", "net_steps": "2000", "net_points": "400"},
+        light=False,
     )
-    assert "too large to run here" in texts(at.warning)
-    assert "choose settings that can be trained" in texts(at.info)
+    assert "too large to run here" in said(at.warning)
+    assert "choose settings that can be trained" in said(at.info)
     assert "What to notice" in headers(at) and not at.metric
 
 
 def test_largest_comparison_is_refused_in_its_own_section():
     at = open_page(
-        {"nl_cmp_layers": "4", "nl_cmp_widths": ["2", "64"], "nl_steps": "1000", "nl_points": "200"}
+        {"pair_layers": "4", "pair_widths": ["2", "64"], "net_steps": "1000", "net_points": "200"}
     )
-    assert "too large to run here" in texts(at.warning)
+    assert "too large to run here" in said(at.warning)
     assert percent(at, "Path seen by the PCA plane") > 0  # the other sections are drawn
     assert metric(at, "Negative eigenvalues (downhill directions)")
 
 
 def test_finest_slice_of_a_wide_network_is_refused_and_its_hessian_hidden():
-    at = open_page({"nl_width": "64", "nl_depth": "2", "nl_points": "400", "nl_grid": "61"})
-    assert "2 slices of 61×61 networks is too large" in texts(at.warning)
-    assert "4,417 weights" in texts(at.info)  # the Hessian is hidden, and says why
-    assert metric(at, "Barrier between run A and run B")
+    at = open_page({"net_width": "64", "net_layers": "2", "net_points": "400", "slices_grid": "61"})
+    assert "2 slices of 61×61 networks is too large" in said(at.warning)
+    assert "4,417 weights" in said(at.info)  # the Hessian is hidden, and says why
+    assert metric(at, "Barrier A → B")
 
 
 def test_newton_on_a_large_network_is_refused_in_plain_words():
     at = open_page(
-        {"nl_optimizer": optimizers.info("newton").label, "nl_width": "16", "nl_depth": "2"}
+        {"net_optimizer": optimizers.info("newton").label, "net_width": "16", "net_layers": "2"}
     )
-    assert f"at most {networks.MAX_SECOND_ORDER} weights" in texts(at.error)
-    assert "choose settings that can be trained" in texts(at.info)
+    assert f"at most {networks.MAX_SECOND_ORDER} weights" in said(at.error)
+    assert "choose settings that can be trained" in said(at.info)
 
 
 def test_a_diverged_run_says_when_and_skips_the_curvature():
     at = open_page(
         {
-            "nl_act": "linear",
-            "nl_depth": "4",
-            "nl_width": "16",
-            "nl_optimizer": optimizers.info("sgd").label,
-            "nl_lr": "3.16",
+            "net_activation": "linear",
+            "net_layers": "4",
+            "net_width": "16",
+            "net_optimizer": optimizers.info("sgd").label,
+            "net_lr": "3.16",
         }
     )
-    assert "Run A diverged at step" in texts(at.warning)
-    assert "no solution whose curvature could be measured" in texts(at.info)
-    curves = at.session_state["_nl_frames"]["Training loss"]
+    assert "Run A diverged at step" in said(at.warning)
+    assert "no solution whose curvature could be measured" in said(at.info)
+    s = lesson.Network(
+        activation="linear", layers=4, width=16, optimizer="sgd", lr=3.16, steps=100, points=50
+    ).setup()
+    curves = views.curves_frame(lesson.trained(s))
     assert np.isfinite(curves["loss"]).all()  # held at the last finite value, never NaN
 
 
 def test_tampered_link_falls_back_to_defaults():
     at = open_page(
         {
-            "nl_width": "999",
-            "nl_depth": "abc",
-            "nl_data": "nope",
-            "nl_seed": "1e309",
-            "nl_lr": "-5",
-            "nl_steps": "7",
-            "nl_grid": "1000",
-            "nl_span": "nan",
-            "nl_optimizer": "rm -rf",
-            "nl_cmp": "?",
-            "nl_tol": "0",
-            "nl_cmp_widths": ["2", "4", "8"],
+            "net_width": "999",
+            "net_layers": "abc",
+            "net_dataset": "nope",
+            "net_seed": "1e309",
+            "net_lr": "-5",
+            "net_steps": "7",
+            "slices_grid": "1000",
+            "slices_span": "nan",
+            "net_optimizer": "rm -rf",
+            "pair_mode": "?",
+            "hessian_tolerance": "0",
+            "pair_widths": ["2", "4", "8"],
         },
         light=False,
     )
-    assert at.select_slider(key="nl_width").value == 16
-    assert at.slider(key="nl_depth").value == 2
-    assert at.selectbox(key="nl_data").value == "moons"
-    assert at.select_slider(key="nl_steps").value == 1000
-    assert at.selectbox(key="nl_optimizer").value == "adam"
-    assert at.select_slider(key="nl_cmp_widths").value == (4, 32)
-    assert "337 weights" in texts(at.caption)
+    assert at.select_slider(key="net_width").value == 16
+    assert at.slider(key="net_layers").value == 2
+    assert at.selectbox(key="net_dataset").value == "moons"
+    assert at.select_slider(key="net_steps").value == 1000
+    assert at.selectbox(key="net_optimizer").value == "adam"
+    assert at.select_slider(key="pair_widths").value == (4, 32)
+    assert "337 weights" in said(at.caption)
     assert not at.error and not at.warning
 
 
 def test_the_tolerance_changes_the_negative_count():
-    at = open_page({"nl_depth": "2", "nl_width": "8", "nl_steps": "500"})
+    at = open_page({"net_layers": "2", "net_width": "8", "net_steps": "500"})
     loose = int(metric(at, "Negative eigenvalues (downhill directions)").split()[0])
-    at.select_slider(key="nl_tol").set_value(1e-10)
+    at.select_slider(key="hessian_tolerance").set_value(1e-10)
     run(at)
     strict = int(metric(at, "Negative eigenvalues (downhill directions)").split()[0])
     assert strict >= loose
 
 
 def test_predict_reveals_the_measured_answer():
-    at = open_page({"nl_data": data.names()["xor"]})
-    at.radio(key="nl_guess").set_value("clearly higher: a barrier")
+    at = open_page({"net_dataset": data.names()["xor"]})
+    at.radio(key="network_landscape_guess").set_value("clearly higher: a barrier")
     run(at)
-    at.button(key="_ui_nl_commit").click()
+    at.button(key="_ui_network_landscape_commit").click()
     run(at)
-    assert "See the line from run A to run B" in texts(at.success) + texts(at.info)
+    assert "At α = ½ on the line from run A to run B" in said(at.success) + said(at.info)
 
 
 def test_presentation_mode_folds_the_settings_and_still_computes():
@@ -229,7 +241,7 @@ def test_presentation_mode_folds_the_settings_and_still_computes():
     assert len(at.expander) >= 5
 
 
-# -- ui.network_views --------------------------------------------------------------------------
+# -- the lesson's charts and summaries ---------------------------------------------------------
 
 
 def test_barrier_is_the_bump_above_the_higher_end():

@@ -16,13 +16,13 @@ from streamlit.testing.v1 import AppTest
 from core import practice
 
 LIGHT = {
-    "pr_rc_steps": "100",
-    "pr_rc_restarts": "4",
-    "pr_sw_steps": "100",
-    "pr_sw_restarts": "4",
-    "pr_sw_count": "4",
-    "pr_steps": "100",
-    "pr_restarts": "4",
+    "recipe_steps": "100",
+    "recipe_restarts": "4",
+    "sweep_steps": "100",
+    "sweep_restarts": "4",
+    "sweep_count": "4",
+    "compare_steps": "100",
+    "compare_restarts": "4",
 }
 
 
@@ -85,7 +85,7 @@ def test_defaults_show_the_recipe_winning_the_sweep_window_and_the_baseline():
 
 
 def test_the_sweep_marks_diverged_runs_instead_of_plotting_nan():
-    at = open_page({"pr_sw_count": "8", "pr_sw_steps": "200"})
+    at = open_page({"sweep_count": "8", "sweep_steps": "200"})
     shown = metric(at, "Diverged restarts")
     diverged, total = (int(v) for v in shown.split(" of "))
     assert diverged > 0 and total == 32
@@ -106,19 +106,19 @@ def test_the_sweep_marks_diverged_runs_instead_of_plotting_nan():
 @pytest.mark.parametrize("scene", range(5))
 def test_every_scene_renders(scene):
     at = open_page()
-    at.button(key=f"_ui_pr_scene_{scene}").click()
+    at.button(key=f"_ui_practice_scene_{scene}").click()
     run(at)
     assert not problems(at)
     if scene == 4:  # Adam's learning rates
-        assert at.selectbox(key="pr_sw_opt").value == "adam"
-        assert at.select_slider(key="pr_sw_range").value == (0.0001, 10.0)
+        assert at.selectbox(key="sweep_optimizer").value == "adam"
+        assert at.select_slider(key="sweep_lr_range").value == (0.0001, 10.0)
         return
-    choice = at.radio(key="pr_choice").value
+    choice = at.radio(key="compare_choice").value
     assert choice == ["activation", "init", "skip", "batch"][scene]
     rows = outcomes(at)
     assert sum(k.endswith("(baseline)") for k in rows) == 1
     if scene == 0:
-        assert at.slider(key="pr_depth").value == 4 and set(rows) >= {"sigmoid", "ReLU"}
+        assert at.slider(key="compare_depth").value == 4 and set(rows) >= {"sigmoid", "ReLU"}
     if scene == 2:  # a deep net from a too-small start: only the skips get it moving
         assert rows["no skip connections (baseline)"]["reached target"] == 0
         assert rows["with skip connections"]["reached target"] > 0
@@ -127,97 +127,97 @@ def test_every_scene_renders(scene):
 @pytest.mark.parametrize("choice", list(practice.CHOICES))
 def test_every_comparison_trains_each_value_on_the_same_seeds(choice):
     at = open_page()
-    at.radio(key="pr_choice").set_value(choice)
+    at.radio(key="compare_choice").set_value(choice)
     run(at)
     assert not problems(at)
     rows = outcomes(at)
     assert sum(k.endswith("(baseline)") for k in rows) == 1 and len(rows) >= 2
     assert all(r["diverged"].endswith("of 4") for r in rows.values())
     if choice == "optimizer":  # the other optimisers' learning rates appear
-        assert at.select_slider(key="pr_lr_sgd").value == 0.5
-        assert at.select_slider(key="pr_lr_adam").value == 0.01
+        assert at.select_slider(key="compare_sgd_lr").value == 0.5
+        assert at.select_slider(key="compare_adam_lr").value == 0.01
 
 
 SMALLEST = {
-    "pr_rc_data": "XOR (four clusters)",
-    "pr_rc_depth": "2",
-    "pr_rc_width": "8",
-    "pr_rc_ingredients": ["Adam"],
-    "pr_rc_sgd_lr": "0.01",
-    "pr_rc_adam_lr": "0.001",
-    "pr_rc_restarts": "4",
-    "pr_rc_steps": "100",
-    "pr_rc_target": "0.01",
-    "pr_rc_seed": "0",
-    "pr_sw_data": "Two Gaussian clouds",
-    "pr_sw_depth": "1",
-    "pr_sw_width": "4",
-    "pr_sw_act": "ReLU",
-    "pr_sw_opt": "momentum",
-    "pr_sw_range": ["0.0001", "0.0001"],
-    "pr_sw_count": "4",
-    "pr_sw_restarts": "4",
-    "pr_sw_steps": "100",
-    "pr_sw_seed": "0",
-    "pr_choice": "Optimiser",
-    "pr_data": "Two spirals",
-    "pr_depth": "1",
-    "pr_width": "2",
-    "pr_act": "sigmoid",
-    "pr_skip": "false",
-    "pr_init": "too small",
-    "pr_small": "0.001",
-    "pr_large": "1",
-    "pr_opt": "Adam",
-    "pr_lr_adam": "0.001",
-    "pr_lr_sgd": "0.001",
-    "pr_lr_momentum": "0.001",
-    "pr_batch": "8",
-    "pr_restarts": "4",
-    "pr_steps": "100",
-    "pr_target": "0.01",
-    "pr_seed": "0",
-    "pr_every": "true",
+    "recipe_dataset": "XOR (four clusters)",
+    "recipe_depth": "2",
+    "recipe_width": "8",
+    "recipe_ingredients": ["Adam"],
+    "recipe_sgd_lr": "0.01",
+    "recipe_adam_lr": "0.001",
+    "recipe_restarts": "4",
+    "recipe_steps": "100",
+    "recipe_target": "0.01",
+    "recipe_seed": "0",
+    "sweep_dataset": "Two Gaussian clouds",
+    "sweep_depth": "1",
+    "sweep_width": "4",
+    "sweep_activation": "ReLU",
+    "sweep_optimizer": "momentum",
+    "sweep_lr_range": ["0.0001", "0.0001"],
+    "sweep_count": "4",
+    "sweep_restarts": "4",
+    "sweep_steps": "100",
+    "sweep_seed": "0",
+    "compare_choice": "Optimiser",
+    "compare_dataset": "Two spirals",
+    "compare_depth": "1",
+    "compare_width": "2",
+    "compare_activation": "sigmoid",
+    "compare_skip": "false",
+    "compare_init": "too small",
+    "compare_small": "0.001",
+    "compare_large": "1",
+    "compare_optimizer": "Adam",
+    "compare_adam_lr": "0.001",
+    "compare_sgd_lr": "0.001",
+    "compare_momentum_lr": "0.001",
+    "compare_batch": "8",
+    "compare_restarts": "4",
+    "compare_steps": "100",
+    "compare_target": "0.01",
+    "compare_seed": "0",
+    "compare_every": "true",
     "present": "false",
 }
 LARGEST = {
-    "pr_rc_data": "Two spirals",
-    "pr_rc_depth": "8",
-    "pr_rc_width": "32",
-    "pr_rc_ingredients": ["He initialisation", "ReLU units", "Adam", "skip connections"],
-    "pr_rc_sgd_lr": "3.16",
-    "pr_rc_adam_lr": "0.1",
-    "pr_rc_restarts": "32",
-    "pr_rc_steps": "1000",
-    "pr_rc_target": "0.3",
-    "pr_rc_seed": "10000",
-    "pr_sw_data": "Two spirals",
-    "pr_sw_depth": "4",
-    "pr_sw_width": "32",
-    "pr_sw_act": "tanh",
-    "pr_sw_opt": "Adam",
-    "pr_sw_range": ["100", "100"],
-    "pr_sw_count": "12",
-    "pr_sw_restarts": "32",
-    "pr_sw_steps": "1000",
-    "pr_sw_seed": "10000",
-    "pr_choice": "Depth",
-    "pr_data": "Two spirals",
-    "pr_depth": "8",
-    "pr_width": "64",
-    "pr_act": "ReLU",
-    "pr_init": "too large",
-    "pr_large": "30",
-    "pr_small": "0.316",
-    "pr_opt": "plain SGD",
-    "pr_lr_sgd": "3.16",
-    "pr_skip": "true",
-    "pr_batch": "all 200",
-    "pr_restarts": "32",
-    "pr_steps": "1000",
-    "pr_target": "0.3",
-    "pr_seed": "10000",
-    "pr_every": "true",
+    "recipe_dataset": "Two spirals",
+    "recipe_depth": "8",
+    "recipe_width": "32",
+    "recipe_ingredients": ["He initialisation", "ReLU units", "Adam", "skip connections"],
+    "recipe_sgd_lr": "3.16",
+    "recipe_adam_lr": "0.1",
+    "recipe_restarts": "32",
+    "recipe_steps": "1000",
+    "recipe_target": "0.3",
+    "recipe_seed": "10000",
+    "sweep_dataset": "Two spirals",
+    "sweep_depth": "4",
+    "sweep_width": "32",
+    "sweep_activation": "tanh",
+    "sweep_optimizer": "Adam",
+    "sweep_lr_range": ["100", "100"],
+    "sweep_count": "12",
+    "sweep_restarts": "32",
+    "sweep_steps": "1000",
+    "sweep_seed": "10000",
+    "compare_choice": "Depth",
+    "compare_dataset": "Two spirals",
+    "compare_depth": "8",
+    "compare_width": "64",
+    "compare_activation": "ReLU",
+    "compare_init": "too large",
+    "compare_large": "30",
+    "compare_small": "0.316",
+    "compare_optimizer": "plain SGD",
+    "compare_sgd_lr": "3.16",
+    "compare_skip": "true",
+    "compare_batch": "all 200",
+    "compare_restarts": "32",
+    "compare_steps": "1000",
+    "compare_target": "0.3",
+    "compare_seed": "10000",
+    "compare_every": "true",
     "present": "true",
 }
 WIDGETS = ("selectbox", "slider", "select_slider", "multiselect", "toggle", "number_input", "radio")
@@ -225,27 +225,27 @@ WIDGETS = ("selectbox", "slider", "select_slider", "multiselect", "toggle", "num
 
 def test_the_extremes_below_set_every_control_of_the_page():
     at = open_page(SMALLEST)
-    keys = {w.key for kind in WIDGETS for w in at.get(kind)} - {"pr_guess"}
+    keys = {w.key for kind in WIDGETS for w in at.get(kind)} - {"practice_guess"}
     assert keys == set(SMALLEST), keys ^ set(SMALLEST)
 
 
 def test_every_control_at_its_smallest():
     at = open_page(SMALLEST)
     assert not problems(at)
-    assert at.select_slider(key="pr_sw_range").value == (0.0001, 0.0001)
+    assert at.select_slider(key="sweep_lr_range").value == (0.0001, 0.0001)
     assert metric(at, "Diverged restarts") == "0 of 4"  # one learning rate, four restarts
     rows = outcomes(at)
     assert list(rows) == ["plain SGD, lr 0.001", "momentum, lr 0.001", "Adam, lr 0.001 (baseline)"]
-    assert at.slider(key="pr_depth").value == 1 and at.toggle(key="pr_every").value
-    assert at.selectbox(key="pr_data").value == "spirals"
+    assert at.slider(key="compare_depth").value == 1 and at.toggle(key="compare_every").value
+    assert at.selectbox(key="compare_dataset").value == "spirals"
 
 
 def test_every_control_at_its_largest_runs_or_says_why_not():
     at = open_page(LARGEST, light=False)
     shown = problems(at)
     assert len(shown) == 3 and all("too large to run here" in p for p in shown), shown
-    assert at.select_slider(key="pr_lr_sgd").value == 3.16
-    assert at.select_slider(key="pr_rc_sgd_lr").value == 3.16
+    assert at.select_slider(key="compare_sgd_lr").value == 3.16
+    assert at.select_slider(key="recipe_sgd_lr").value == 3.16
     # the rest of the page still renders
     assert any("References" in m.value for m in at.markdown)
 
@@ -253,16 +253,16 @@ def test_every_control_at_its_largest_runs_or_says_why_not():
 def test_a_heavy_section_can_be_made_light_again():
     at = open_page(
         {
-            "pr_steps": "1000",
-            "pr_restarts": "32",
-            "pr_choice": "Depth",
-            "pr_depth": "8",
-            "pr_width": "64",
+            "compare_steps": "1000",
+            "compare_restarts": "32",
+            "compare_choice": "Depth",
+            "compare_depth": "8",
+            "compare_width": "64",
         }
     )
     assert any("too large to run here" in p for p in problems(at))
-    at.select_slider(key="pr_width").set_value(4)
-    at.select_slider(key="pr_steps").set_value(100)
+    at.select_slider(key="compare_width").set_value(4)
+    at.select_slider(key="compare_steps").set_value(100)
     run(at)
     assert not problems(at)
     assert list(outcomes(at)) == [
@@ -276,51 +276,51 @@ def test_a_heavy_section_can_be_made_light_again():
 def test_tampered_links_fall_back_to_defaults():
     at = open_page(
         {
-            "pr_choice": "nonsense",
-            "pr_depth": "99",
-            "pr_width": "-3",
-            "pr_batch": "1e309",
-            "pr_sw_range": ["zzz", "qqq"],
-            "pr_sw_count": "NaN",
-            "pr_rc_ingredients": ["batchnorm"],
-            "pr_lr_momentum": "1e9",
-            "pr_init": "<script>",
-            "pr_seed": "-5",
-            "pr_rc_target": "",
+            "compare_choice": "nonsense",
+            "compare_depth": "99",
+            "compare_width": "-3",
+            "compare_batch": "1e309",
+            "sweep_lr_range": ["zzz", "qqq"],
+            "sweep_count": "NaN",
+            "recipe_ingredients": ["batchnorm"],
+            "compare_momentum_lr": "1e9",
+            "compare_init": "<script>",
+            "compare_seed": "-5",
+            "recipe_target": "",
         }
     )
-    assert at.radio(key="pr_choice").value == "init"
-    assert at.slider(key="pr_depth").value == 3
-    assert at.select_slider(key="pr_batch").value == practice.POINTS
-    assert at.select_slider(key="pr_sw_range").value == (0.001, 100.0)
-    assert at.select_slider(key="pr_lr_momentum").value == 0.05
-    assert at.selectbox(key="pr_init").value == "xavier"
+    assert at.radio(key="compare_choice").value == "init"
+    assert at.slider(key="compare_depth").value == 3
+    assert at.select_slider(key="compare_batch").value == practice.POINTS
+    assert at.select_slider(key="sweep_lr_range").value == (0.001, 100.0)
+    assert at.select_slider(key="compare_momentum_lr").value == 0.05
+    assert at.selectbox(key="compare_init").value == "xavier"
 
 
 def test_changing_controls_changes_what_is_shown():
     at = open_page()
-    at.multiselect(key="pr_rc_ingredients").set_value([])
-    at.toggle(key="pr_skip").set_value(True)
-    at.slider(key="pr_depth").set_value(1)
-    at.radio(key="pr_choice").set_value("skip")
+    at.multiselect(key="recipe_ingredients").set_value([])
+    at.toggle(key="compare_skip").set_value(True)
+    at.slider(key="compare_depth").set_value(1)
+    at.radio(key="compare_choice").set_value("skip")
     run(at)
     assert metric(at, "Recipe with no ingredient (= hard)") == "0%"
     assert any("with one hidden layer there are none" in i.value for i in at.info)
-    at.multiselect(key="pr_rc_ingredients").set_value(["adam"])
-    at.selectbox(key="pr_sw_opt").set_value("adam")
-    at.selectbox(key="pr_sw_act").set_value("relu")
-    at.selectbox(key="pr_sw_data").set_value("moons")
+    at.multiselect(key="recipe_ingredients").set_value(["adam"])
+    at.selectbox(key="sweep_optimizer").set_value("adam")
+    at.selectbox(key="sweep_activation").set_value("relu")
+    at.selectbox(key="sweep_dataset").set_value("moons")
     run(at)
     groups = {row["group"] for rows in charts(at)[0].values() for row in rows if "group" in row}
     assert groups == {"hard: sigmoid, small init, plain SGD", "recipe: Adam"}
-    assert at.selectbox(key="pr_sw_data").value == "moons"
+    assert at.selectbox(key="sweep_dataset").value == "moons"
 
 
 def test_the_prediction_is_checked_against_the_measurement():
     at = open_page()
-    at.radio(key="pr_guess").set_value(at.radio(key="pr_guess").options[2])
+    at.radio(key="practice_guess").set_value(at.radio(key="practice_guess").options[2])
     run(at)
-    at.button(key="_ui_pr_commit").click()
+    at.button(key="_ui_practice_commit").click()
     run(at)
     assert at.success and "Measured: 0.693" in at.success[0].value
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core import optimizers
 
 #: Light settings for the sections a test is not about (the page's defaults are heavier).
-LIGHT = {"sd_m_steps": "500", "sd_net_steps": "200", "sd_net_restarts": "1"}
+LIGHT = {"monkey_steps": "500", "plateau_steps": "200", "plateau_restarts": "1"}
 
 
 def labels(*names: str) -> list[str]:
@@ -39,19 +39,23 @@ def test_defaults_measure_the_log_law_newton_stays_and_the_network_plateaus():
     )
     # x² − y², lr 0.05: ln 10 / ln 1.1 = 24.2 steps per decade, measured from the ε sweep
     found = re.search(
-        r"Gradient descent\*\*: measured \*\*([\d.]+)\*\*.*?\*\*([\d.]+)\*\*", texts(at.markdown)
+        r"Gradient descent\*\*: measured \*\*([\d.]+)\*\*.*?\*\*([\d.]+)\*\*",
+        texts(at.markdown),
+        re.S,
     )
     assert found and abs(float(found[1]) - 24.2) < 0.3 and found[2] == "24.2"
     assert 0.28 < float(metric(at, "Monkey saddle: steps grow")) < 0.4
     small, large = (metric(at, f"Initial scale {s}") for s in ("0.05", "0.5"))
     assert int(small) > 5 * int(large)
     assert len(at.get("download_button")) >= 3
+    assert len(at.get("vega_lite_chart")) == 11  # the plateau sweep's chart among them
+    assert any("power law" in m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("scene", range(6))
 def test_every_scene_renders(scene):
     at = open_page(LIGHT)
-    at.button(key=f"_ui_sd_scene_{scene}").click()
+    at.button(key=f"_ui_saddles_scene_{scene}").click()
     run(at)
     if scene == 4:  # the plateau surface has no saddle: runs start from a chosen point
         assert any("No saddle was found" in i.value for i in at.info)
@@ -68,41 +72,41 @@ def test_every_scene_renders(scene):
 
 
 def test_a_surface_without_a_saddle_runs_from_a_chosen_start():
-    at = open_page({**LIGHT, "sd_surface": surface("plateau"), "sd_steps": "300"})
+    at = open_page({**LIGHT, "saddle_surface": surface("plateau"), "saddle_steps": "300"})
     assert any("No saddle was found" in i.value for i in at.info)
-    assert at.number_input(key="sd_x0").value == pytest.approx(3.8)
+    assert at.number_input(key="saddle_x0").value == pytest.approx(3.8)
 
 
 def test_controls_at_their_extremes_run_or_say_why_not():
     every = ["sgd", "momentum", "adam", "newton", "saddle_free_newton", "perturbed_gd"]
     at = open_page(
         {
-            "sd_optimizers": labels(*every),
-            "sd_steps": "3000",
-            "sd_eps": "1e-10",
-            "sd_along": "2.0",
-            "sd_noisy": "true",
-            "sd_sigma": "0.1",
-            "sd_seed": "10000",
-            "sd_momentum_momentum": "0.999",
-            "sd_adam_beta1": "0.999",
-            "sd_adam_beta2": "0.9999",
-            "sd_newton_damping": "0",
-            "sd_saddle_free_newton_damping": "10",
-            "sd_perturbed_gd_radius": "5",
-            "sd_perturbed_gd_g_thres": "10",
-            "sd_perturbed_gd_t_thres": "1",
-            "sd_sgd_lr": "3.2",
-            "sd_adam_lr": "3.2",
-            "sd_m_steps": "5000",
-            "sd_m_rate": "0.1",
-            "sd_net_depth": "4",
-            "sd_net_width": "6",
-            "sd_net_steps": "2500",
-            "sd_net_restarts": "8",
-            "sd_net_small": "0.01",
-            "sd_net_large": "1.0",
-            "sd_net_rate": "3.0",
+            "saddle_optimizers": labels(*every),
+            "saddle_steps": "3000",
+            "saddle_eps": "1e-10",
+            "saddle_along": "2.0",
+            "saddle_noisy": "true",
+            "saddle_sigma": "0.1",
+            "saddle_seed": "10000",
+            "saddle_momentum_momentum": "0.999",
+            "saddle_adam_beta1": "0.999",
+            "saddle_adam_beta2": "0.9999",
+            "saddle_newton_damping": "0",
+            "saddle_saddle_free_newton_damping": "10",
+            "saddle_perturbed_gd_radius": "5",
+            "saddle_perturbed_gd_g_thres": "10",
+            "saddle_perturbed_gd_t_thres": "1",
+            "saddle_sgd_lr": "3.2",
+            "saddle_adam_lr": "3.2",
+            "monkey_steps": "5000",
+            "monkey_lr": "0.1",
+            "plateau_depth": "4",
+            "plateau_width": "6",
+            "plateau_steps": "2500",
+            "plateau_restarts": "8",
+            "plateau_small": "0.01",
+            "plateau_large": "1.0",
+            "plateau_lr": "3.0",
         }
     )
     problems = [w.value for w in at.warning] + [e.value for e in at.error]
@@ -114,28 +118,28 @@ def test_tampered_links_fall_back_to_defaults():
     at = open_page(
         {
             **LIGHT,
-            "sd_eps": "zzz",
-            "sd_steps": "-1",
-            "sd_surface": "nope",
-            "sd_saddle": "99",
-            "sd_along": "1e309",
-            "sd_optimizers": ["lbfgs"],
-            "sd_net_depth": "NaN",
-            "sd_m_rate": "",
-            "sd_sigma": "-1",
+            "saddle_eps": "zzz",
+            "saddle_steps": "-1",
+            "saddle_surface": "nope",
+            "saddle_near": "99",
+            "saddle_along": "1e309",
+            "saddle_optimizers": ["lbfgs"],
+            "plateau_depth": "NaN",
+            "monkey_lr": "",
+            "saddle_sigma": "-1",
         }
     )
-    assert at.selectbox(key="sd_surface").value == "saddle"
-    assert at.select_slider(key="sd_eps").value == pytest.approx(1e-6)
+    assert at.selectbox(key="saddle_surface").value == "saddle"
+    assert at.select_slider(key="saddle_eps").value == pytest.approx(1e-6)
 
 
 def test_a_saddle_can_be_chosen_on_a_surface_with_several():
-    at = open_page({**LIGHT, "sd_surface": surface("himmelblau"), "sd_steps": "200"})
-    box = at.selectbox(key="sd_saddle")
+    at = open_page({**LIGHT, "saddle_surface": surface("himmelblau"), "saddle_steps": "200"})
+    box = at.selectbox(key="saddle_near")
     assert len(box.options) == 4 and box.value == 0
     box.set_value(3)
     run(at)
-    assert "(-0.128, -1.954)" in at.selectbox(key="sd_saddle").options[3]
+    assert "(-0.128, -1.954)" in at.selectbox(key="saddle_near").options[3]
     outcome = table(at)
     assert outcome["Gradient descent"]["from ε = 1e-06"].startswith("escaped")
     assert outcome["Newton"]["from ε = 1e-06"].startswith("stuck on the saddle")
@@ -143,15 +147,20 @@ def test_a_saddle_can_be_chosen_on_a_surface_with_several():
 
 def test_bad_formulas_say_what_is_wrong():
     at = open_page(
-        {**LIGHT, "sd_surface": "Type your own formula", "sd_formula": "x ** (", "sd_steps": "200"}
+        {
+            **LIGHT,
+            "saddle_surface": "Type your own formula",
+            "saddle_formula": "x ** (",
+            "saddle_steps": "200",
+        }
     )
     assert at.error, "a broken formula shows its error"
     at = open_page(
         {
             **LIGHT,
-            "sd_surface": "Type your own formula",
-            "sd_formula": "sqrt(x) - y**2",
-            "sd_steps": "200",
+            "saddle_surface": "Type your own formula",
+            "saddle_formula": "sqrt(x) - y**2",
+            "saddle_steps": "200",
         }
     )
     assert any("No saddle was found" in i.value for i in at.info)
@@ -159,9 +168,9 @@ def test_bad_formulas_say_what_is_wrong():
 
 def test_the_prediction_is_checked_against_a_measurement():
     at = open_page(LIGHT)
-    at.radio(key="sd_guess").set_value("about twice as many")
+    at.radio(key="saddles_guess").set_value("about twice as many")
     run(at)
-    at.button(key="_ui_sd_commit").click()
+    at.button(key="_ui_saddles_commit").click()
     run(at)
     shown = [s.value for s in at.success]
     assert shown and re.search(r"Measured: 19\d steps", shown[0])
@@ -171,3 +180,4 @@ def test_presentation_mode_folds_settings_and_sections():
     at = open_page({**LIGHT, "present": "true"})
     titles = [e.label for e in at.expander]
     assert "Paths near the saddle" in titles and "Steps to escape against the push ε" in titles
+    assert "The plateau's length against the initial scale" in titles

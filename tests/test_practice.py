@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from core import BudgetError, networks, practice
+from core import BudgetError, data, networks, practice
 from lessons.practice import charts as views
 
 LN2 = math.log(2)
@@ -333,3 +333,20 @@ def test_the_band_is_the_same_with_or_without_overflowed_restarts_elsewhere():
             clean[k],
             np.quantile(loss[clean["step"]], {"p10": 0.1, "median": 0.5, "p90": 0.9}[k], axis=1),
         )
+
+
+def test_sharpness_of_all_restarts_at_once_equals_each_restarts_own_hessian():
+    setting = practice.Setting("moons", 1, 4, "tanh", False, "xavier", None, "sgd", 0.1)
+    lam = practice.sharpness(setting, 3, seed=2)
+    net = setting.net()
+    X, y = data.make("moons", n=practice.POINTS, noise=practice.NOISE, seed=2)
+    W0 = setting.init_weights(3, 2).double()
+    one_at_a_time = [networks.eigenvalues(net, w, X.double(), y.double())[-1] for w in W0]
+    np.testing.assert_allclose(lam, torch.stack(one_at_a_time).numpy(), rtol=1e-10)
+    assert (lam > 0).all()
+
+
+def test_sharpness_refuses_a_network_too_large_for_its_hessian():
+    big = practice.Setting("moons", 4, 32, "tanh", False, "xavier", None, "sgd", 0.1)
+    with pytest.raises(ValueError, match="Hessian"):
+        practice.sharpness(big, 2)

@@ -91,6 +91,34 @@ def test_bound_widgets_start_at_the_declared_defaults_and_follow_the_link():
     assert at.markdown[0].value == "1000|1e-06|7|True"
 
 
+def range_page():
+    from dataclasses import dataclass
+    from typing import ClassVar
+
+    import streamlit as st
+
+    from ui import controls, settings
+
+    @dataclass(frozen=True)
+    class Range(settings.Settings):
+        PREFIX: ClassVar[str] = "rg"
+        span: tuple[float, float] = (0.01, 10.0)
+
+    if st.button("scene", key="scene"):
+        controls.set_values(Range(span=(0.1, 1.0)).values())  # a list in session state
+    span = settings.select_slider(Range, "span", "Span", (0.01, 0.1, 1.0, 10.0))
+    st.markdown(repr(span))
+
+
+def test_a_scene_sets_a_range_slider_to_a_range():
+    """Session state holds a scene's tuples as lists; a range slider given a list would show
+    one end only."""
+    at = AppTest.from_function(range_page).run()
+    assert at.markdown[0].value == "(0.01, 10.0)"
+    at.button(key="scene").click().run()
+    assert not at.exception and at.markdown[0].value == "(0.1, 1.0)"
+
+
 def test_text_blocks_fill_only_the_names_given(tmp_path):
     path = tmp_path / "text.md"
     path.write_text(

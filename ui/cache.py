@@ -20,10 +20,14 @@ from ui import gate
 F = TypeVar("F", bound=Callable)
 
 
-def computation(max_entries: int, spinner: str | bool = False) -> Callable[[F], F]:
-    """`st.cache_data(max_entries=…)` over `gate.heavy`: the shape of every lesson computation."""
+def computation(
+    max_entries: int, spinner: str | bool = False, ttl: float | None = None
+) -> Callable[[F], F]:
+    """`st.cache_data(max_entries=…)` over `gate.heavy`: the shape of every lesson computation.
+    `ttl` (seconds) for a result that describes this machine rather than a setting."""
 
     def wrap(fn: F) -> F:
-        return st.cache_data(max_entries=max_entries, show_spinner=spinner)(gate.heavy(fn))
+        cached = st.cache_data(max_entries=max_entries, ttl=ttl, show_spinner=spinner)
+        return cached(gate.heavy(fn))
 
     return wrap

@@ -203,7 +203,8 @@ def surface_heatmap(
         .properties(
             height=height,
             description=(
-                f"Heatmap of the loss over {x_title} and {y_title}, in {len(edges) + 1} colour bands"
+                f"Heatmap of the loss over {x_title} and {y_title}, "
+                f"in {len(edges) + 1} colour bands"
                 f"{' spaced logarithmically' if log else ''}; darker is lower. "
                 "Blank cells are undefined."
             ),

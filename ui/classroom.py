@@ -9,16 +9,20 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from ui import room
 from ui import settings as bound
 from ui.controls import set_values, show_problem
 
+ROOT = Path(__file__).resolve().parents[1]
 #: The presentation-mode toggle's key: one switch for the whole app, kept in the URL.
 PRESENT = "present"
 _FIRST = "_ui_first_section"  # title of the page's first section, open when presenting
@@ -45,9 +49,19 @@ def is_present() -> bool:
     return bool(st.session_state.get(PRESENT, False))
 
 
+def _calling_page() -> str:
+    """The page script that called page_setup, from the repository root ("pages/convex.py"):
+    where a follower of the instructor is sent."""
+    caller = Path(sys._getframe(2).f_globals.get("__file__", ""))
+    return caller.relative_to(ROOT).as_posix() if caller.is_relative_to(ROOT) else ""
+
+
 def page_setup(title: str, idea: str) -> bool:
-    """Title, the page's idea in a few sentences, and the presentation-mode switch.
-    Returns whether presentation mode is on (larger type, settings folded, one section open)."""
+    """The class room (its link, its sidebar box, following the instructor), the title, the
+    page's idea in a few sentences, and the presentation-mode switch. Returns whether
+    presentation mode is on (larger type, settings folded, one section open)."""
+    room.keep_in_link(_calling_page())  # before any control: following sets them
+    room.panel()
     st.session_state[_FIRST] = None
     head, switch = st.columns([4, 1], vertical_alignment="bottom")
     head.title(title)
@@ -127,11 +141,17 @@ def scenes(prefix: str, scenes: Mapping[str, Sequence[bound.Settings]]) -> None:
         row.button(
             name,
             key=_private(prefix, f"scene_{i}"),
-            on_click=set_values,
-            args=(values,),
+            on_click=_play_scene,
+            args=(name, values),
             type="primary" if active else "secondary",
             icon=":material/slideshow:",
         )
+
+
+def _play_scene(name: str, values: Mapping[str, object]) -> None:
+    """Set the scene's controls; an instructor's choice goes to their class's followers too."""
+    set_values(values)
+    room.publish_scene(name, values)
 
 
 def scene_names(prefix: str) -> list[str]:
@@ -143,12 +163,16 @@ def scene_names(prefix: str) -> list[str]:
 
 
 def _commit(prefix: str) -> None:
-    st.session_state[_private(prefix, "committed")] = st.session_state.get(f"{prefix}_guess")
+    guess = st.session_state.get(f"{prefix}_guess")
+    st.session_state[_private(prefix, "committed")] = guess
+    room.record_guess(prefix, guess)
 
 
 def predict(prefix: str, question: str, options: Sequence[str], answer: str, explain: str) -> bool:
     """Ask first, reveal after the guess is committed. The guess is deliberately not in the URL,
-    so a shared link does not give the answer away. Returns whether the answer is shown."""
+    so a shared link does not give the answer away. In a class room the guess also goes to the
+    class's poll, and a student sees the answer once the instructor reveals it. Returns whether
+    the answer is shown."""
     with st.container(border=True):
         st.markdown(f":material/psychology_alt: **Predict first.** {question}")
         guess = st.radio(
@@ -162,8 +186,13 @@ def predict(prefix: str, question: str, options: Sequence[str], answer: str, exp
             args=(prefix,),
         )
         committed = st.session_state.get(_private(prefix, "committed"))
-        if committed is None:
+        if committed is None and not room.teaching():
             return False
+        if not room.poll(prefix, options, answer):
+            return False
+        if committed is None:  # the instructor, who need not guess
+            st.info(f"The answer is {answer}. {explain}", icon=":material/lightbulb:")
+            return True
         if committed == answer:
             st.success(f"Right — {answer}. {explain}", icon=":material/check_circle:")
         else:

@@ -109,6 +109,22 @@ class Settings:
         return dict(getattr(self, name)).get(choice, fallback)
 
 
+@dataclasses.dataclass(frozen=True)
+class PerOptimizer(Settings):
+    """A section that runs several optimisers: each one's learning rate and own settings
+    (momentum, β₁, …), one URL key per optimiser and setting (`<PREFIX>_adam_lr`)."""
+
+    lr: tuple = per_name()
+    momentum: tuple = per_name()
+    alpha: tuple = per_name()
+    beta1: tuple = per_name()
+    beta2: tuple = per_name()
+    damping: tuple = per_name()
+    radius: tuple = per_name()
+    g_thres: tuple = per_name()
+    t_thres: tuple = per_name()
+
+
 def values(*sections: Settings) -> dict[str, object]:
     """The widget values of one or more sections' settings: what a scene sets."""
     out: dict[str, object] = {}
@@ -139,6 +155,9 @@ def slider(cls: type[Settings], name: str, label: str, lo, hi, step=None, **kw):
 
 
 def select_slider(cls: type[Settings], name: str, label: str, options: Sequence, **kw):
+    key = cls.key(name)
+    if isinstance(st.session_state.get(key), list):  # a range set by a scene: it takes a tuple
+        st.session_state[key] = tuple(st.session_state[key])
     return st.select_slider(label, options, value=cls.default(name), **_bound(cls, name), **kw)
 
 

@@ -35,7 +35,7 @@ def _series(
     return out
 
 
-# -- distances ----------------------------------------------------------------------------------
+# -- distances ------------------------------------------------------------------------------------
 
 
 def spread_chart(df: pd.DataFrame, height: int = 280) -> alt.LayerChart:
@@ -67,19 +67,6 @@ def spread_chart(df: pd.DataFrame, height: int = 280) -> alt.LayerChart:
     )
 
 
-def distance_density(scaled: dict[int, np.ndarray], bins: int = 60) -> pd.DataFrame:
-    """Histogram of distance ÷ mean distance per dimension, as densities: dimension, ratio,
-    density (small, so it can be cached and drawn instead of every distance)."""
-    edges = np.linspace(0, 2.5, bins + 1)
-    mids = (edges[:-1] + edges[1:]) / 2
-    rows = []
-    for d, values in scaled.items():
-        counts, _ = np.histogram(values, edges)
-        density = counts / max(counts.sum(), 1) / (edges[1] - edges[0])
-        rows.append(pd.DataFrame({"dimension": f"d = {d:,}", "ratio": mids, "density": density}))
-    return pd.concat(rows, ignore_index=True)
-
-
 def distance_histograms(df: pd.DataFrame, height: int = 280) -> alt.Chart:
     """df from distance_density → one stepped density line per dimension."""
     names = list(pd.unique(df["dimension"]))
@@ -104,7 +91,7 @@ def distance_histograms(df: pd.DataFrame, height: int = 280) -> alt.Chart:
     )
 
 
-# -- grid search ---------------------------------------------------------------------------------
+# -- grid search ----------------------------------------------------------------------------------
 
 REFERENCES = {"a minute": 60.0, "a year": 365.25 * 86400, "the age of the universe": 4.35e17}
 
@@ -153,7 +140,7 @@ def grid_chart(df: pd.DataFrame, height: int = 320) -> alt.LayerChart:
     )
 
 
-# -- random Hessians -----------------------------------------------------------------------------
+# -- random Hessians ------------------------------------------------------------------------------
 
 
 def goe_chart(
@@ -205,11 +192,12 @@ def goe_chart(
         description="Share of random symmetric matrices with every eigenvalue "
         "positive against their size n, on a log axis: black dots are measured; open downward "
         "triangles at the bottom mark sizes where no sample had all eigenvalues positive; lines "
-        "show the naive guess 2^-n and the large-n theory 3^(-n²/4).",
+        "show the naive guess 2^-n, the large-n theory 3^(-n²/4) and the measured share of "
+        "matrices shifted up by 2√n.",
     )
 
 
-# -- Styblinski–Tang -----------------------------------------------------------------------------
+# -- Styblinski–Tang ------------------------------------------------------------------------------
 
 
 def st_chart(df: pd.DataFrame, height: int = 320) -> alt.Chart:
@@ -285,15 +273,15 @@ def count_chart(df: pd.DataFrame, height: int = 320) -> alt.Chart:
     )
 
 
-# -- a real network's critical points ------------------------------------------------------------
-
-STATUS = ("critical point (gradient zero)", "stalled: gradient-flat", "stalled: not converged")
+# -- a real network's critical points -------------------------------------------------------------
 
 
-def critical_chart(df: pd.DataFrame, height: int = 340) -> alt.Chart:
-    """df: index, loss, status, grad_norm, downhill → where each search ended, by loss and index."""
-    present = [s for s in STATUS if s in set(df["status"])]
-    shapes = dict(zip(STATUS, ["circle", "square", "cross"]))
+def critical_chart(df: pd.DataFrame, statuses: tuple[str, ...], height: int = 340) -> alt.Chart:
+    """df: index, loss, status, grad_norm, downhill → where each search ended, by loss and
+    index; statuses: the search's three outcomes (critical point, gradient-flat, not
+    converged), then where plain training ended."""
+    present = [s for s in statuses if s in set(df["status"])]
+    shapes = dict(zip(statuses, ["circle", "square", "cross", "diamond"]))
     return (
         alt.Chart(df)
         .mark_point(size=90, opacity=0.85, strokeWidth=2)
@@ -302,16 +290,18 @@ def critical_chart(df: pd.DataFrame, height: int = 340) -> alt.Chart:
             y=alt.Y("loss:Q", title="training loss", scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "status:N",
-                scale=alt.Scale(domain=present, range=[PALETTE[STATUS.index(s)] for s in present]),
-                legend=alt.Legend(title="", orient="bottom", labelLimit=320),
+                scale=alt.Scale(
+                    domain=present, range=[PALETTE[statuses.index(s)] for s in present]
+                ),
+                legend=alt.Legend(title="", orient="bottom", labelLimit=320, columns=2),
             ),
             shape=alt.Shape(
                 "status:N",
                 scale=alt.Scale(domain=present, range=[shapes[s] for s in present]),
-                legend=alt.Legend(title="", orient="bottom"),
+                legend=alt.Legend(title="", orient="bottom", columns=2),
             ),
             fill=alt.condition(
-                alt.datum.status == STATUS[0], alt.value(PALETTE[0]), alt.value("transparent")
+                alt.datum.status == statuses[0], alt.value(PALETTE[0]), alt.value("transparent")
             ),
             tooltip=[
                 "status:N",
@@ -325,12 +315,13 @@ def critical_chart(df: pd.DataFrame, height: int = 340) -> alt.Chart:
             height=height,
             description="Where each search for a critical point ended: "
             "loss against index. Filled circles reached zero gradient; open squares and "
-            "crosses stalled with a gradient that is not zero.",
+            "crosses stalled with a gradient that is not zero; open diamonds are where plain "
+            "Adam training from the same starts ended.",
         )
     )
 
 
-# -- widths ----------------------------------------------------------------------------------------
+# -- widths ---------------------------------------------------------------------------------------
 
 
 def width_chart(df: pd.DataFrame, height: int = 340) -> alt.LayerChart:
@@ -362,7 +353,7 @@ def width_chart(df: pd.DataFrame, height: int = 340) -> alt.LayerChart:
     )
 
 
-# -- slices ------------------------------------------------------------------------------------------
+# -- slices ---------------------------------------------------------------------------------------
 
 
 def slice_chart(df: pd.DataFrame, height: int = 260) -> alt.LayerChart:

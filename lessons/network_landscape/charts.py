@@ -436,3 +436,36 @@ def spectrum_chart(eigs, tol: float, title: str = "", height: int = 300) -> alt.
         )
     )
     return chart.properties(title=title) if title else chart
+
+
+# -- the frames the charts and downloads take ---------------------------------------------------
+
+
+def curves_frame(t: Trained) -> pd.DataFrame:
+    """Both runs' training loss in long form: run, step, loss."""
+    return pd.DataFrame(
+        {
+            "run": np.tile(["run A", "run B"], len(t.loss)),
+            "step": np.repeat(np.arange(len(t.loss)), 2),
+            "loss": t.loss.ravel(),
+        }
+    )
+
+
+def path_frame(steps: np.ndarray, coords: np.ndarray) -> pd.DataFrame:
+    """Run A's recorded path in a plane's coordinates: run, step, x, y."""
+    return pd.DataFrame(
+        {"run": "run A's path", "step": steps, "x": coords[:, 0], "y": coords[:, 1]}
+    )
+
+
+def slice_frame(sl: Slice) -> pd.DataFrame:
+    """The random slice in long form: alpha, beta, loss."""
+    frame = surface_frame(sl.alphas, sl.alphas, sl.z_random.T)
+    return frame.rename(columns={"x": "alpha", "y": "beta"})
+
+
+def spectrum_frame(eigs: np.ndarray | None) -> pd.DataFrame | None:
+    if eigs is None:
+        return None
+    return pd.DataFrame({"rank": np.arange(1, len(eigs) + 1), "eigenvalue": eigs})

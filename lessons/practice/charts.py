@@ -11,6 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from core import practice
 from ui.charts import DASHES, FIT_X, PALETTE
 
 #: Losses are drawn on log axes; a loss below this (cross-entropy can round to 0) is drawn here.
@@ -32,6 +33,16 @@ def _log_domain(lo: float, hi: float, top: float = 1.0, bottom: float = 0.2) -> 
 
 def _lr_label(lr: float) -> str:
     return f"{lr:.3g}"
+
+
+def number_label(v: float) -> str:
+    """A learning rate as the sweep's range slider (and so the address bar) shows it."""
+    return f"{v:g}"
+
+
+def batch_label(size: int) -> str:
+    """A batch size as its slider (and so the address bar) shows it: every point is "all 200"."""
+    return f"all {size}" if size == practice.POINTS else str(size)
 
 
 def sweep_frames(table: Mapping[str, Sequence]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -108,8 +108,9 @@ def basin_chart(xs, ys, codes, minima, bounds, size: int = MAP_SIZE) -> alt.Char
             width=size,
             height=size,
             description=(
-                f"Basin map of {len(xs)}×{len(ys)} starts: each start's cell is coloured by where its run "
-                f"ended, in {len(names)} categories: {'; '.join(names)}. Hover a cell to read its name."
+                f"Basin map of {len(xs)}×{len(ys)} starts: each start's cell is coloured by where "
+                f"its run ended, in {len(names)} categories: {'; '.join(names)}. Hover a cell to "
+                "read its name."
             ),
         )
     )
@@ -236,22 +237,25 @@ def best_after_k_chart(
     chart = alt.layer(*layers).properties(
         height=height,
         description=(
-            "Best loss found after k restarts, against k on a log axis: the median over many random "
-            "orders of the runs as a line, the 10th to 90th percentile as a shaded band; the dashed "
-            "line is the global minimum."
+            "Best loss found after k restarts, against k on a log axis: the median over many "
+            "random orders of the runs as a line, the 10th to 90th percentile as a shaded band; "
+            "the dashed line is the global minimum."
         ),
     )
     return chart.properties(title=title) if title else chart
 
 
-MEASURED, PREDICTED = "measured", "1 − (1 − p)ᵏ"
+MEASURED, PREDICTED = "fresh runs, in groups of k", "1 − (1 − p)ᵏ"
 
 
-def success_chart(k, measured, predicted, height: int = 320, title: str = "") -> alt.Chart:
-    """Measured chance of success within k restarts (solid, dots) against 1 − (1 − p)ᵏ (dashed)."""
+def success_chart(
+    k, predicted, measured_k, measured, height: int = 320, title: str = ""
+) -> alt.Chart:
+    """The chance of success within k restarts: 1 − (1 − p)ᵏ from the pool's p (dashed) against
+    the share of disjoint groups of k fresh runs with a success (solid, dots)."""
     df = pd.concat(
         [
-            pd.DataFrame({"restarts": k, "chance": measured, "curve": MEASURED}),
+            pd.DataFrame({"restarts": measured_k, "chance": measured, "curve": MEASURED}),
             pd.DataFrame({"restarts": k, "chance": predicted, "curve": PREDICTED}),
         ]
     )
@@ -288,9 +292,9 @@ def success_chart(k, measured, predicted, height: int = 320, title: str = "") ->
         .properties(
             height=height,
             description=(
-                "Chance of at least one of k restarts reaching the global minimum, against k on a log "
-                "axis: measured over shuffles of the runs (solid line, dots) and predicted for "
-                "independent tries, 1 − (1 − p)ᵏ (dashed line, squares)."
+                "Chance of at least one of k restarts reaching the global minimum, against k on a "
+                "log axis: measured on fresh runs cut into groups of k (solid line, dots) and "
+                "predicted for independent tries, 1 − (1 − p)ᵏ (dashed line, squares)."
             ),
         )
     )
@@ -337,8 +341,8 @@ def side_by_side(
         .facet(column=alt.Column(f"{group}:N", title=None, sort=groups))
         .properties(
             description=(
-                f"Histograms of {field}, one per {group} ({', '.join(groups)}), side by side on the "
-                "same bins"
+                f"Histograms of {field}, one per {group} ({', '.join(groups)}), side by side on "
+                "the same bins"
                 + ("; the dashed line is the global minimum." if rule is not None else ".")
             )
         )
@@ -382,9 +386,9 @@ def good_enough_chart(gap: np.ndarray, within: float, height: int = 300) -> alt.
     return alt.layer(line, rule).properties(
         height=height,
         description=(
-            "Share of runs (escaped and diverged runs left out) that end within a given shortfall of "
-            "the best run, the shortfall measured as a percentage of the way from the median starting "
-            f"loss down to the best; the dashed line marks the chosen {100 * within:g}%."
+            "Share of runs (escaped and diverged runs left out) that end within a given shortfall "
+            "of the best run, the shortfall measured as a percentage of the way from the median "
+            f"starting loss down to the best; the dashed line marks the chosen {100 * within:g}%."
         ),
     )
 
@@ -438,8 +442,8 @@ def curves_chart(
             height=height,
             title=title,
             description=(
-                f"{field} of every restart against step{' on a log scale' if log_y else ''}; stalled "
-                "restarts dashed and orange, the others solid and blue."
+                f"{field} of every restart against step{' on a log scale' if log_y else ''}; "
+                "stalled restarts dashed and orange, the others solid and blue."
             ),
         )
     )

@@ -283,3 +283,51 @@ def spectrum_chart(df: pd.DataFrame, title: str = "", height: int = 240) -> alt.
         )
     )
     return chart.properties(title=title) if title else chart
+
+
+def sweep_chart(frame: pd.DataFrame, medians: pd.DataFrame, height: int = 260) -> alt.Chart:
+    """Steps on the plateau against the initial scale s, both axes log: every restart as a point
+    (hollow: still on the plateau when training stopped) and the medians joined by a line.
+
+    frame: scale, restart, steps, left (bool); medians: scale, steps."""
+    df = frame.assign(
+        status=np.where(frame["left"], "left the plateau", "still on it when training stopped")
+    )
+    x = alt.X(
+        "scale:Q",
+        title="initial scale s (log scale)",
+        scale=alt.Scale(type="log"),
+        axis=alt.Axis(format="~g"),
+    )
+    y = alt.Y("steps:Q", title="steps on the plateau (log scale)", scale=alt.Scale(type="log"))
+    points = (
+        alt.Chart(df)
+        .mark_point(size=60, strokeWidth=2, color=PALETTE[0])
+        .encode(
+            x=x,
+            y=y,
+            shape=alt.Shape(
+                "status:N",
+                scale=alt.Scale(
+                    domain=["left the plateau", "still on it when training stopped"],
+                    range=["circle", "triangle-up"],
+                ),
+                legend=_legend("restart", 1),
+            ),
+            fill=alt.condition("datum.left", alt.value(PALETTE[0]), alt.value("transparent")),
+            tooltip=["scale:Q", "restart:Q", "steps:Q", "status:N"],
+        )
+    )
+    line = (
+        alt.Chart(medians.assign(what="median"))
+        .mark_line(color="black", strokeWidth=2, point=alt.OverlayMarkDef(color="black", size=40))
+        .encode(x=x, y=y, tooltip=["what:N", "scale:Q", alt.Tooltip("steps:Q", format=".0f")])
+    )
+    return alt.layer(points, line).properties(
+        height=height,
+        autosize=FIT_X,
+        description=(
+            f"Steps each of {len(df)} restarts spent on the plateau against its initial scale, "
+            f"log–log; the black line joins the medians of {len(medians)} scales."
+        ),
+    )

@@ -170,7 +170,8 @@ def metric_value(page, label: str) -> str:
 def screenshot(page, path: Path) -> None:
     """The whole page: Streamlit scrolls inside its own container, so grow the window to fit."""
     height = page.evaluate("""() => Math.max(...[...document.querySelectorAll(
-        '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]'
+        '[data-testid="stMain"], [data-testid="stAppViewContainer"], '
+        + '[data-testid="stSidebarContent"]'
         )].map(e => e.scrollHeight))""")
     page.set_viewport_size(
         {"width": page.viewport_size["width"], "height": min(int(height), 12_000)}

@@ -16,6 +16,9 @@ from lessons import HOME, LESSONS
 PAGES = [HOME, *LESSONS]
 
 
+NOT_FOUND = "Page not found"
+
+
 @pytest.mark.parametrize("entry", PAGES, ids=[p.file for p in PAGES])
 def test_page_draws_in_chromium(entry, app_url, page):
     errors = goto(page, app_url, entry.url)
@@ -23,4 +26,21 @@ def test_page_draws_in_chromium(entry, app_url, page):
     assert page.locator('[data-testid="stHeading"], [data-testid="stMarkdown"]').count() > 0
     if entry in LESSONS:
         assert page.locator(DRAWN).count() > 0, "a lesson draws at least one chart"
+    assert page.get_by_text(NOT_FOUND).count() == 0, f"/{entry.url} shows {NOT_FOUND!r}"
     no_errors(page, errors)
+
+
+@pytest.mark.parametrize("entry", PAGES, ids=[p.file for p in PAGES])
+def test_a_shared_link_with_settings_opens_the_page_cleanly(entry, app_url, page):
+    """A link as a student receives it: the page's own address with query parameters. With a
+    pages/ folder next to app.py, an address that is not a file's stem shows "Page not found"."""
+    errors = goto(page, app_url, entry.url, {"present": "false", "unknown_setting": "1"})
+    assert page.get_by_text(NOT_FOUND).count() == 0, f"/{entry.url}?… shows {NOT_FOUND!r}"
+    assert page.title() != "" and page.locator('[data-testid="stHeading"]').count() > 0
+    no_errors(page, errors)
+
+
+def test_an_unknown_address_says_page_not_found(app_url, page):
+    """The check above can fail: a wrong address does show the message."""
+    goto(page, app_url, "no_such_lesson")
+    page.get_by_text(NOT_FOUND).first.wait_for(timeout=10_000)

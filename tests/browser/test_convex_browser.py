@@ -34,7 +34,9 @@ def test_click_on_the_map_sets_the_start_point(lesson):
     wait_until_drawn(page)
     x, y = float(start_x.input_value()), float(start_y.input_value())
     assert (str(x), str(y)) != before and -5 <= x < 0 and -5 <= y <= 5
-    assert "cv_x0=" in page.url and "cv_y0=" in page.url, "the link carries the clicked start"
+    assert "descent_x0=" in page.url and "descent_y0=" in page.url, (
+        "the link carries the clicked start"
+    )
 
 
 def test_step_slider_moves_the_markers_without_a_rerun(lesson):

@@ -27,11 +27,11 @@ def test_the_page_draws_every_chart(app_url, page):
 
 def test_a_scene_reruns_and_its_link_restores_it(app_url, page):
     errors = goto(page, app_url, "dimensions")
-    scene(page, "3¹⁰ critical points", r"dm_st_d=10")
+    scene(page, "3¹⁰ critical points", r"styblinski_dimension=10")
     no_errors(page, errors)
     expect(metric(page, "Critical points")).to_contain_text("59,049")
     expect(metric(page, "Minima")).to_contain_text("1,024")
     reload(page)
     no_errors(page, errors)
-    assert "dm_st_d=10" in page.url
+    assert "styblinski_dimension=10" in page.url
     expect(metric(page, "Critical points")).to_contain_text("59,049")

@@ -13,11 +13,12 @@ CHARTS = '[data-testid="stVegaLiteChart"]'
 
 
 def test_the_page_draws_every_chart(app_url, page):
-    errors = goto(page, app_url, "network-landscape")
+    errors = goto(page, app_url, "network_landscape", charts=10)
     no_errors(page, errors)
     expect(page.get_by_role("heading", name="A real network's landscape")).to_be_visible()
     # two decision boundaries, the loss curves, two line charts, two slices, two compared
     # slices and the Hessian spectrum
+    assert metric_value(page, "Climb, start → trained") == "0"
     assert page.locator(CHARTS).count() >= 10
     assert page.locator(f"{CHARTS} canvas, {CHARTS} svg.marks").count() >= 10
     assert metric_value(page, "Run A: training accuracy").endswith("%")
@@ -27,13 +28,24 @@ def test_the_page_draws_every_chart(app_url, page):
 
 
 def test_a_scene_reruns_and_its_link_restores_it(app_url, page):
-    errors = goto(page, app_url, "network-landscape")
-    scene(page, "XOR: two solutions, a barrier between", r"nl_data=XOR")
+    errors = goto(page, app_url, "network_landscape", charts=10)
+    scene(page, "XOR: two solutions, a barrier between", r"net_dataset=XOR")
     no_errors(page, errors)
     expect(page.get_by_text("17 weights", exact=True)).to_be_visible()
-    barrier = float(metric_value(page, "Barrier between run A and run B"))
-    assert barrier > 0.1
+    barrier = float(metric_value(page, "Barrier A → B"))
+    matched = float(metric_value(page, "Barrier A → B matched"))
+    assert barrier > 0.1 and matched < barrier / 4
     reload(page)
     no_errors(page, errors)
-    assert "nl_width=4" in page.url and "nl_depth=1" in page.url
-    assert float(metric_value(page, "Barrier between run A and run B")) == barrier
+    assert "net_width=4" in page.url and "net_layers=1" in page.url
+    assert float(metric_value(page, "Barrier A → B")) == barrier
+
+
+def test_the_wide_vs_narrow_scene_sets_both_ends_of_the_range(app_url, page):
+    errors = goto(page, app_url, "network_landscape", charts=10)
+    scene(page, "Spirals: wide vs narrow", r"pair_widths=4.*pair_widths=64")
+    no_errors(page, errors)
+    expect(page.get_by_text("64 units per layer (", exact=False)).to_be_visible()
+    reload(page)
+    no_errors(page, errors)
+    expect(page.get_by_text("64 units per layer (", exact=False)).to_be_visible()

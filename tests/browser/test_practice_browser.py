@@ -21,13 +21,13 @@ from browser_kit import (
 from playwright.sync_api import expect
 
 LIGHT = {
-    "pr_rc_steps": "100",
-    "pr_rc_restarts": "4",
-    "pr_sw_steps": "100",
-    "pr_sw_restarts": "4",
-    "pr_sw_count": "4",
-    "pr_steps": "100",
-    "pr_restarts": "4",
+    "recipe_steps": "100",
+    "recipe_restarts": "4",
+    "sweep_steps": "100",
+    "sweep_restarts": "4",
+    "sweep_count": "4",
+    "compare_steps": "100",
+    "compare_restarts": "4",
 }
 CHARTS = '[data-testid="stVegaLiteChart"]'
 
@@ -105,7 +105,7 @@ def restores(page, keys: set[str], errors: list[str]) -> None:
 
 
 def test_the_page_draws_every_chart_and_marks_diverged_runs(page, app_url):
-    errors = open_lesson(page, app_url, pr_sw_count="8", pr_sw_steps="200")
+    errors = open_lesson(page, app_url, sweep_count="8", sweep_steps="200")
     assert page.get_by_role("heading", name="What makes training work in practice").count() == 1
     assert page.locator(CHARTS).count() == 4
     assert metric_value(page, "Diverged restarts").endswith("of 32")
@@ -120,16 +120,16 @@ def test_every_control_of_the_recipe(page, app_url):
     keys = operate(
         page,
         [
-            ("pr_rc_data", choose(page, area, "Dataset", "Two moons")),
-            ("pr_rc_depth", slide(area, "Hidden layers")),
-            ("pr_rc_width", slide(area, "Units per layer")),
-            ("pr_rc_ingredients", click(area.get_by_role("button", name="Remove Adam"))),
-            ("pr_rc_sgd_lr", slide(area, "Learning rate of plain SGD", "ArrowLeft")),
-            ("pr_rc_adam_lr", slide(area, "Learning rate of Adam")),
-            ("pr_rc_restarts", slide(area, "Restarts per setting")),
-            ("pr_rc_steps", slide(area, "Steps")),
-            ("pr_rc_target", slide(area, "Target loss", "ArrowLeft")),
-            ("pr_rc_seed", type_in(area, "Seed", "3")),
+            ("recipe_dataset", choose(page, area, "Dataset", "Two moons")),
+            ("recipe_depth", slide(area, "Hidden layers")),
+            ("recipe_width", slide(area, "Units per layer")),
+            ("recipe_ingredients", click(area.get_by_role("button", name="Remove Adam"))),
+            ("recipe_sgd_lr", slide(area, "Learning rate of plain SGD", "ArrowLeft")),
+            ("recipe_adam_lr", slide(area, "Learning rate of Adam")),
+            ("recipe_restarts", slide(area, "Restarts per setting")),
+            ("recipe_steps", slide(area, "Steps")),
+            ("recipe_target", slide(area, "Target loss", "ArrowLeft")),
+            ("recipe_seed", type_in(area, "Seed", "3")),
         ],
     )
     assert page.locator(CHARTS).count() == 4
@@ -142,19 +142,19 @@ def test_every_control_of_the_sweep(page, app_url):
     keys = operate(
         page,
         [
-            ("pr_sw_data", choose(page, area, "Dataset", "Two spirals")),
-            ("pr_sw_depth", slide(area, "Hidden layers")),
-            ("pr_sw_width", slide(area, "Units per layer", "ArrowLeft")),
-            ("pr_sw_act", choose(page, area, "Activation", "ReLU")),
-            ("pr_sw_opt", choose(page, area, "Optimiser", "Adam")),
-            ("pr_sw_range", slide(area, "Learning rates from … to … — end", "ArrowLeft")),
-            ("pr_sw_count", slide(area, "How many learning rates")),
-            ("pr_sw_restarts", slide(area, "Restarts per setting")),
-            ("pr_sw_steps", slide(area, "Steps")),
-            ("pr_sw_seed", type_in(area, "Seed", "7")),
+            ("sweep_dataset", choose(page, area, "Dataset", "Two spirals")),
+            ("sweep_depth", slide(area, "Hidden layers")),
+            ("sweep_width", slide(area, "Units per layer", "ArrowLeft")),
+            ("sweep_activation", choose(page, area, "Activation", "ReLU")),
+            ("sweep_optimizer", choose(page, area, "Optimiser", "Adam")),
+            ("sweep_lr_range", slide(area, "Learning rates from … to … — end", "ArrowLeft")),
+            ("sweep_count", slide(area, "How many learning rates")),
+            ("sweep_restarts", slide(area, "Restarts per setting")),
+            ("sweep_steps", slide(area, "Steps")),
+            ("sweep_seed", type_in(area, "Seed", "7")),
         ],
     )
-    assert query(page)["pr_sw_opt"] == ["Adam"]
+    assert query(page)["sweep_optimizer"] == ["Adam"]
     restores(page, keys, errors)
 
 
@@ -162,41 +162,41 @@ def test_every_control_of_the_sweep(page, app_url):
 def test_every_control_of_the_comparison(page, app_url, choice):
     errors = open_lesson(page, app_url)
     radio = page.locator('[data-testid="stRadio"]', has_text="Compare").first
-    changed(page, "pr_choice", click(radio.locator("label", has_text=choice)))
+    changed(page, "compare_choice", click(radio.locator("label", has_text=choice)))
     area = box(page, "Baseline network and training")
     steps = [
-        ("pr_data", choose(page, area, "Dataset", "Two moons")),
-        ("pr_depth", slide(area, "Hidden layers", "ArrowLeft")),
-        ("pr_width", slide(area, "Units per layer", "ArrowLeft")),
-        ("pr_act", choose(page, area, "Activation", "ReLU")),
-        ("pr_skip", click(area.get_by_text("Skip connections", exact=True))),
-        ("pr_init", choose(page, area, "Initialisation", "He")),
-        ("pr_small", slide(area, "Too small: spread s of N(0, s²)")),
-        ("pr_large", slide(area, "Too large: spread s of N(0, s²)", "ArrowLeft")),
-        ("pr_lr_momentum", slide(area, "Learning rate of momentum")),
-        ("pr_batch", slide(area, "Batch size", "ArrowLeft")),
-        ("pr_restarts", slide(area, "Restarts per setting")),
-        ("pr_steps", slide(area, "Steps")),
-        ("pr_target", slide(area, "Target loss")),
-        ("pr_seed", type_in(area, "Seed", "11")),
-        ("pr_every", click(area.get_by_text("Show every restart", exact=True))),
+        ("compare_dataset", choose(page, area, "Dataset", "Two moons")),
+        ("compare_depth", slide(area, "Hidden layers", "ArrowLeft")),
+        ("compare_width", slide(area, "Units per layer", "ArrowLeft")),
+        ("compare_activation", choose(page, area, "Activation", "ReLU")),
+        ("compare_skip", click(area.get_by_text("Skip connections", exact=True))),
+        ("compare_init", choose(page, area, "Initialisation", "He")),
+        ("compare_small", slide(area, "Too small: spread s of N(0, s²)")),
+        ("compare_large", slide(area, "Too large: spread s of N(0, s²)", "ArrowLeft")),
+        ("compare_momentum_lr", slide(area, "Learning rate of momentum")),
+        ("compare_batch", slide(area, "Batch size", "ArrowLeft")),
+        ("compare_restarts", slide(area, "Restarts per setting")),
+        ("compare_steps", slide(area, "Steps")),
+        ("compare_target", slide(area, "Target loss")),
+        ("compare_seed", type_in(area, "Seed", "11")),
+        ("compare_every", click(area.get_by_text("Show every restart", exact=True))),
     ]
     if choice == "Optimiser":  # the other optimisers' rates, then a new baseline optimiser
         steps += [
-            ("pr_lr_sgd", slide(area, "Learning rate of plain SGD")),
-            ("pr_lr_adam", slide(area, "Learning rate of Adam", "ArrowLeft")),
-            ("pr_opt", choose(page, area, "Optimiser", "Adam")),
+            ("compare_sgd_lr", slide(area, "Learning rate of plain SGD")),
+            ("compare_adam_lr", slide(area, "Learning rate of Adam", "ArrowLeft")),
+            ("compare_optimizer", choose(page, area, "Optimiser", "Adam")),
         ]
     keys = operate(page, steps)
     table = page.locator('[data-testid="stDataFrame"]').first
     assert table.is_visible()
-    restores(page, keys | {"pr_choice"}, errors)
+    restores(page, keys | {"compare_choice"}, errors)
 
 
 def test_scenes_presentation_and_prediction(page, app_url):
     errors = open_lesson(page, app_url)
-    changed(page, "pr_choice", click(page.get_by_role("button", name="Minibatch noise")))
-    assert query(page)["pr_choice"] == ["Batch size"]
+    changed(page, "compare_choice", click(page.get_by_role("button", name="Minibatch noise")))
+    assert query(page)["compare_choice"] == ["Batch size"]
     predict = page.locator('[data-testid="stRadio"]', has_text="still about 0.69").first
     predict.locator("label", has_text="still about 0.69").click()
     page.get_by_role("button", name="Commit my guess").click()

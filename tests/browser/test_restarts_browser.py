@@ -12,12 +12,12 @@ from page_kit import surface_option
 from core import surfaces
 
 SMALL = {
-    "rs_grid": "20",
-    "rs_samples": "1",
-    "rs_steps": "100",
-    "rs_n": "50",
-    "rs_restarts": "8",
-    "rs_net_steps": "100",
+    "map_grid": "20",
+    "map_samples": "1",
+    "restarts_steps": "100",
+    "restarts_runs": "50",
+    "network_restarts": "8",
+    "network_steps": "100",
 }
 CHARTS = '[data-testid="stVegaLiteChart"]'
 
@@ -29,14 +29,14 @@ def open_lesson(page, app_url: str, **query) -> list[str]:
 
 @pytest.mark.parametrize("key", surfaces.names())
 def test_every_surface_draws_its_basin_map(page, app_url, key):
-    errors = open_lesson(page, app_url, rs_surface=surface_option(key))
+    errors = open_lesson(page, app_url, restarts_surface=surface_option(key))
     assert page.get_by_text(f"{surfaces.get(key).label} —", exact=False).count() > 0
     assert metric_value(page, "Starts that reach a global minimum").endswith("%")
     no_errors(page, errors)
 
 
 def test_network_section_draws_three_boundaries(page, app_url):
-    errors = open_lesson(page, app_url, rs_restarts="16", rs_net_steps="500")
+    errors = open_lesson(page, app_url, network_restarts="16", network_steps="500")
     # Map, histogram, best-after-k, success, noise, good enough; then the network's histogram,
     # its best / median / worst boundaries (one chart), loss curves and weight norms.
     assert page.locator(CHARTS).count() == 10
@@ -49,10 +49,10 @@ def test_typed_double_well_splits_half_and_half(page, app_url):
     errors = open_lesson(
         page,
         app_url,
-        rs_surface="Type your own formula",
-        rs_formula="(x**2 - 1)**2 + y**2",
-        rs_lr="0.01",
-        rs_steps="500",
+        restarts_surface="Type your own formula",
+        restarts_formula="(x**2 - 1)**2 + y**2",
+        restarts_lr="0.01",
+        restarts_steps="500",
     )
     assert metric_value(page, "Starts that reach a global minimum") == "100.0%"
     assert metric_value(page, "Known minima") == "2"
@@ -64,6 +64,6 @@ def test_scene_button_sets_the_experiment(page, app_url):
     page.get_by_role("button", name="XOR stalls").click()
     page.wait_for_selector(IDLE, timeout=PAGE_TIMEOUT_MS)
     page.wait_for_function(
-        "() => location.search.includes('rs_net_steps=2000')", timeout=PAGE_TIMEOUT_MS
+        "() => location.search.includes('network_steps=2000')", timeout=PAGE_TIMEOUT_MS
     )
     no_errors(page, errors)

@@ -29,12 +29,12 @@ def test_the_page_draws_every_chart(app_url, page):
 
 def test_a_scene_reruns_and_its_link_restores_it(app_url, page):
     errors = goto(page, app_url, "saddles")
-    scene(page, "Newton walks into the saddle", r"sd_eps=0\.0001")
+    scene(page, "Newton walks into the saddle", r"saddle_eps=0\.0001")
     no_errors(page, errors)
     newton = page.locator('[data-testid="stTable"] tr', has_text="Newton").first
     expect(newton).to_contain_text("stuck on the saddle")
     reload(page)
     no_errors(page, errors)
-    assert "sd_eps=0.0001" in page.url and "sd_steps=300" in page.url
+    assert "saddle_eps=0.0001" in page.url and "saddle_steps=300" in page.url
     assert page.get_by_text("Saddle-free Newton: learning rate").count() == 1
     assert page.get_by_text("Adam: learning rate").count() == 0
