@@ -223,6 +223,13 @@ def predict_section(s: Setup) -> None:
     classroom.predict(PAGE, text("predict_question"), p.options, p.answer, explain)
 
 
+@classroom.guarded
+def notice_section(setup: Setup) -> None:
+    """Computed from the scenes' results too: a busy server gets a message here, not an error."""
+    items = lesson.notice_items(setup, Slices.from_state(), Hessian.from_state().tolerance)
+    st.markdown("\n".join(text(block, **numbers) for block, numbers in items))
+
+
 def main() -> None:
     classroom.page_setup(text("title"), text("idea"))
     classroom.scenes(PAGE, lesson.SCENES)
@@ -243,8 +250,7 @@ def main() -> None:
         st.header("Curvature at the solution")
         curvature_section(setup, result)
     st.header("What to notice")
-    items = lesson.notice_items(setup, Slices.from_state(), Hessian.from_state().tolerance)
-    st.markdown("\n".join(text(block, **numbers) for block, numbers in items))
+    notice_section(setup)
     st.header("Try this")
     st.markdown(text("try"))
     if result is not None:

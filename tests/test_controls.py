@@ -64,24 +64,26 @@ def click_page(x, y):
 
 
 def classroom_page():
+    from dataclasses import dataclass
+    from typing import ClassVar
+
     import pandas as pd
     import streamlit as st
 
-    from ui import classroom, controls
+    from ui import classroom, controls, settings
+
+    @dataclass(frozen=True)
+    class K(settings.Settings):
+        PREFIX: ClassVar[str] = "k"
+        surface: str = "himmelblau"
+        optimizer: str = "sgd"
+        lr: float = 0.05
+        x0: float = 0.0
+        y0: float = 0.0
 
     present = classroom.page_setup("Title", "The idea.")
-    classroom.scenes(
-        "k",
-        {
-            "Rosenbrock, SGD": {
-                "k_surface": "rosenbrock",
-                "k_optimizer": "sgd",
-                "k_lr": 0.001,
-                "k_x0": 1.0,
-                "k_y0": -0.5,
-            }
-        },
-    )
+    scene = K(surface="rosenbrock", optimizer="sgd", lr=0.001, x0=1.0, y0=-0.5)
+    classroom.scenes("k", {"Rosenbrock, SGD": (scene,)})
     with classroom.controls():
         s = controls.surface_picker("k")
         o = controls.optimizer_picker("k")
@@ -95,9 +97,9 @@ def classroom_page():
     classroom.export(
         "k",
         {"Paths": pd.DataFrame({"x": [1.0]}), "Loss": pd.DataFrame({"y": [2]})},
-        classroom.current_settings("k"),
+        classroom.current_settings(K),
     )
-    st.markdown("settings=" + classroom.to_json(classroom.current_settings("k")))
+    st.markdown("settings=" + classroom.to_json(classroom.current_settings(K)))
     classroom.references(["Rosenbrock (1960)"])
 
 
@@ -304,7 +306,8 @@ def test_log_slider_snaps_values_off_its_grid():
 
 def test_presentation_mode_folds_settings_and_shows_one_section():
     at = _app(classroom_page).run()
-    assert not at.html and at.expander[0].proto.expanded  # settings open; no extra CSS
+    opened = {e.label: e.proto.expanded for e in at.expander}
+    assert not at.html and opened["Settings"]  # settings open; no extra CSS
     assert [m.value for m in at.subheader] == ["One", "Two"]
     at.toggle(key="present").set_value(True).run()
     _no_problem(at)

@@ -755,3 +755,4 @@ def warm() -> None:
         restart_runs(e, state[Noise].start)
         good_enough_view(plain, state[GoodEnough])
         network_runs(state[Network])
+    try_words()
