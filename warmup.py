@@ -43,18 +43,24 @@ HOOKS: list[Callable[[], object]] = [_torch, *(lesson.compute().warm for lesson 
 def _run(hooks: tuple[Callable[[], object], ...]) -> None:
     gate.in_background()
     for hook in hooks:
+        if gate.stopping():
+            return
         try:
             hook()
+        except gate.Stopping:
+            return
         except Exception:  # a failed warm-up only costs time: the page computes it when asked
             _LOG.exception("warm-up %s failed", getattr(hook, "__qualname__", hook))
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def warm() -> threading.Thread:
-    """Start the warm-up thread; cached, so it starts once per server process."""
+    """Start the warm-up thread; cached, so it starts once per server process. Not a daemon
+    (which it would be by default, started from a script run's daemon thread):
+    when the server stops, Python waits for it, and it stops before its next computation."""
     hooks = HOOKS if os.environ.get("LANDSCAPE_WARM_UP") != "off" else [_torch]
     thread = threading.Thread(
-        target=_run, args=(tuple(hooks),), name="landscape-warm-up", daemon=True
+        target=_run, args=(tuple(hooks),), name="landscape-warm-up", daemon=False
     )
     thread.start()
     return thread

@@ -17,7 +17,12 @@ A request counts as a miss when it is the first, across the class, to ask its re
 (so "miss" is an upper bound); repeats are hits, including students who asked while the first one's
 result was still being computed (Streamlit's cache makes them wait for that one computation).
 
-Run: python benchmarks/load_class.py [--sessions 30] [--think 5] [--replicas 1] [--pages saddles]
+With --haproxy the replicas are started the way a class is served (`python -m deploy.serve`:
+HAProxy in front, sticky by cookie) and every student goes through HAProxy: a first HTTP request
+gets the replica's cookie, and the student's websocket carries it.
+
+Run: python benchmarks/load_class.py [--sessions 30] [--think 5] [--replicas 1] [--haproxy]
+     [--pages saddles]
 Prints a table; the README's "Serving a class" section quotes it.
 """
 
@@ -25,12 +30,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import re
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +79,7 @@ class Results:
     skipped: int = 0  # actions not started because the time budget ran out
     turned_away: int = 0  # reruns that showed ui.gate's "server busy, try again" message
     on_page: dict[int, str] = field(default_factory=dict)  # student → the page they are on
+    replica_of: dict[int, str] = field(default_factory=dict)  # student → their replica
     busiest: tuple[float, Counter] = (0.0, Counter())  # highest sampled RSS, where students were
 
 
@@ -89,18 +100,29 @@ class Student:
     the sidebar sends), the widgets the user changed and, for a widget inside a fragment, that
     fragment's id."""
 
-    def __init__(self, ws):
+    def __init__(self, ws, replica: str, query: str = ""):
         self.ws = ws
+        self.replica = replica  # the server that holds this session (its cache is its own)
+        self.query = query  # the address bar's query string (a room link's, say)
+        self.texts: list[tuple[str, str]] = []  # (fragment, markdown) drawn by the last rerun
+        self.turn = asyncio.Lock()  # one rerun at a time over the websocket, as a browser does
+        self.timers: dict[str, float] = {}  # fragment → seconds: st.fragment(run_every=…)
         self.widgets: dict[str, Widget] = {}  # by user key, as last drawn
         self.pages: dict[str, str] = {}  # page address → page script hash
         self.busy = 0  # "server busy" messages received
 
-    async def rerun(self, page: str, **values) -> float:
+    async def rerun(self, page: str, fragment: str = "", **values) -> float:
         """Ask for a rerun of `page` with the given widget values (key → value; True clicks a
-        button) and wait until it has finished. Returns seconds; raises on an error."""
+        button), or of one `fragment` (as its timer does), and wait until it has finished.
+        Returns seconds; raises on an error."""
+        async with self.turn:
+            return await self._rerun(page, fragment, values)
+
+    async def _rerun(self, page: str, fragment: str, values: dict) -> float:
         state = ClientState(
-            page_name=page, page_script_hash=self.pages.get(page, ""), query_string=""
+            page_name=page, page_script_hash=self.pages.get(page, ""), query_string=self.query
         )
+        self.texts = []
         changed = [self.widgets[k] for k in values]
         for w, value in zip(changed, values.values()):
             proto = state.widget_states.widgets.add(id=w.id)
@@ -108,7 +130,7 @@ class Student:
                 proto.trigger_value = bool(value)
             else:  # seeds are float number inputs
                 proto.double_value = float(value)
-        fragments = {w.fragment for w in changed}
+        fragments = {w.fragment for w in changed} or ({fragment} if fragment else set())
         if len(fragments) == 1 and "" not in fragments:
             state.fragment_id = fragments.pop()
         else:
@@ -131,6 +153,11 @@ class Student:
                 self._note(fwd.delta.new_element, fwd.delta.fragment_id, problems)
             elif kind == "navigation":
                 self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
+            elif kind == "auto_rerun":  # the browser starts a timer for this fragment
+                self.timers[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
+            elif kind == "stop_auto_rerun":
+                for gone in fwd.stop_auto_rerun.fragment_ids or list(self.timers):
+                    self.timers.pop(gone, None)
             elif kind == "page_not_found":
                 problems.append("page not found")
             elif kind == "script_finished":
@@ -149,6 +176,8 @@ class Student:
             problems.append(f"exception {proto.type}: {proto.message[:200]}")
         elif kind == "alert" and BUSY in proto.body:
             self.busy += 1
+        elif kind == "markdown":
+            self.texts.append((fragment, proto.body))
         elif "id" in proto.DESCRIPTOR.fields_by_name and proto.id.startswith("$$ID-"):
             self.widgets[proto.id.split("-", 2)[2]] = Widget(kind, proto.id, fragment)
 
@@ -170,18 +199,34 @@ class Student:
         return {}
 
 
+async def replica_cookie(ws_url: str) -> tuple[str, str]:
+    """Open the app's address as a browser does: HAProxy answers with its replica cookie.
+    Returns the cookie and the replica's name."""
+    url = ws_url.replace("ws://", "http://", 1).split("/_stcore")[0]
+    with await asyncio.to_thread(urllib.request.urlopen, url, timeout=60) as r:
+        cookie = r.headers["Set-Cookie"].split(";", 1)[0]
+    return cookie, cookie.split("=", 1)[1]
+
+
 async def one_student(i: int, urls: list[str], args, out: Results, deadline: float) -> None:
     await asyncio.sleep(args.ramp * i / max(args.sessions - 1, 1))  # a class arrives over seconds
     think = random.Random(i)
     try:
+        if args.haproxy:  # one address; HAProxy picks the replica and its cookie keeps it
+            cookie, replica = await replica_cookie(urls[0])
+            url, headers = urls[0], {"Cookie": cookie}
+        else:  # student i on replica i mod K, as sticky sessions would
+            url, headers, replica = urls[i % len(urls)], {}, str(i % len(urls))
         async with websockets.connect(
-            urls[i % len(urls)],
+            url,
             subprotocols=["streamlit"],
             max_size=None,
             open_timeout=60,
             ping_timeout=None,
+            additional_headers=headers,
         ) as ws:
-            s = Student(ws)
+            s = Student(ws, replica)
+            out.replica_of[i] = replica
             for page in args.pages:
                 out.on_page[i] = page or "home"
                 await lesson(s, i, page, args, out, deadline, think)
@@ -196,7 +241,7 @@ async def lesson(
     s: Student, i: int, page: str, args, out: Results, deadline: float, think: random.Random
 ) -> None:
     """Open the page, click its first scenes in order, then change seeds to our own values."""
-    state = (f"replica {i % args.replicas}", page)  # each replica has its own cache
+    state = (f"replica {s.replica}", page)  # each replica has its own cache
     steps: list[tuple[tuple, dict]] = [(state, {})]
     for n in range(args.scenes):
         state += (f"scene {n}",)
@@ -298,7 +343,7 @@ async def before_class(url: str, pid: int) -> str:
     async with websockets.connect(
         url, subprotocols=["streamlit"], max_size=None, open_timeout=60
     ) as ws:
-        await Student(ws).rerun("")
+        await Student(ws, "").rerun("")
     quiet, last = 0, cpu_seconds(pid)
     while quiet < 3 and time.perf_counter() - t0 < WARM_UP_LIMIT_S:
         await asyncio.sleep(1)
@@ -312,17 +357,45 @@ async def before_class(url: str, pid: int) -> str:
     )
 
 
+def start_served(args, tmp: str) -> tuple[subprocess.Popen, dict]:
+    """`python -m deploy.serve` on free ports, without its own warm-up (the instructor's visit
+    below does it, one replica after the other, so each one's warm-up CPU is measured)."""
+    port, first, stats = free_port(), free_port(), free_port()
+    while {port, stats} & set(range(first, first + args.replicas)):
+        first = free_port()  # the replicas take the ports from `first` on
+    status = Path(tmp) / "status.json"
+    command = [
+        *(sys.executable, "-m", "deploy.serve", "--replicas", str(args.replicas)),
+        *("--port", str(port), "--first-port", str(first), "--stats-port", str(stats)),
+        *("--status", str(status), "--logs", tmp, "--no-warm-up", "--no-restart"),
+    ]
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    while not status.exists():
+        if proc.poll() is not None:
+            raise RuntimeError(f"deploy.serve exited with {proc.returncode}")
+        time.sleep(0.5)
+    return proc, json.loads(status.read_text())
+
+
 async def drive(args) -> None:
-    """Start the replicas, warm them, let the class in (student i on replica i mod K, as a load
-    balancer with sticky sessions would), then report."""
-    ports, servers = [], []
-    for _ in range(args.replicas):  # one at a time: each takes its port before the next asks
-        ports.append(free_port())
-        servers.append(start_server(ports[-1], warm_up=args.warm_up))
+    """Start the replicas, warm them, let the class in, then report."""
+    tmp = tempfile.mkdtemp(prefix="load-class-")
+    os.environ["LANDSCAPE_CACHE_DIR"] = str(Path(tmp) / "cache")  # fresh, shared by the replicas
+    os.environ["LANDSCAPE_WARM_UP"] = "on" if args.warm_up else "off"
+    served, servers = None, []
+    if args.haproxy:
+        served, status = start_served(args, tmp)
+        ports = [r["port"] for r in status["replicas"]]
+        pids = [r["pid"] for r in status["replicas"]]
+        students = [status["url"].replace("http://", "ws://", 1) + "/_stcore/stream"]
+    else:
+        for _ in range(args.replicas):  # one at a time: each takes its port before the next
+            port = free_port()
+            servers.append((port, start_server(port, warm_up=args.warm_up)))
+        ports, pids = [p for p, _ in servers], [s.pid for _, s in servers]
+    urls = [f"ws://127.0.0.1:{port}/_stcore/stream" for port in ports]
     out = Results()
     try:
-        urls = [f"ws://127.0.0.1:{port}/_stcore/stream" for port in ports]
-        pids = [s.pid for s in servers]
         warmed = [
             await before_class(url, pid) if args.warm_up else "no warm-up"
             for url, pid in zip(urls, pids)
@@ -330,23 +403,31 @@ async def drive(args) -> None:
         cpu0, start = sum(map(cpu_seconds, pids)), time.perf_counter()
         sampler = asyncio.create_task(sample_memory(pids, out))
         await asyncio.gather(
-            *(one_student(i, urls, args, out, start + args.budget) for i in range(args.sessions))
+            *(
+                one_student(i, students if args.haproxy else urls, args, out, start + args.budget)
+                for i in range(args.sessions)
+            )
         )
         sampler.cancel()
         wall, cpu = time.perf_counter() - start, sum(map(cpu_seconds, pids)) - cpu0
-        now, peak = (sum(m) for m in zip(*map(memory_mib, pids)))
+        peaks = [memory_mib(pid)[1] for pid in pids]
+        now = sum(memory_mib(pid)[0] for pid in pids)
     finally:
-        for s in servers:
+        if served is not None:
+            served.send_signal(signal.SIGTERM)
+            served.wait(timeout=120)
+        for _, s in servers:
             stop_server(s)
-    print("\n".join(warmed))
-    report(args, out, wall, cpu, now, peak)
+    print("\n".join(f"replica {n + 1}, {w}" for n, w in enumerate(warmed)))
+    report(args, out, wall, cpu, now, peaks)
 
 
-def report(args, out: Results, wall: float, cpu: float, now: float, peak: float) -> None:
+def report(args, out: Results, wall: float, cpu: float, now: float, peaks: list[float]) -> None:
     pages = ", ".join(p or "home" for p in args.pages)
     reruns = len(out.hit) + len(out.miss) + (out.first is not None)
     print(
-        f"{args.sessions} sessions on {args.replicas} replica(s) over [{pages}]: "
+        f"{args.sessions} sessions on {args.replicas} replica(s)"
+        f"{' behind HAProxy' if args.haproxy else ''} over [{pages}]: "
         f"{args.scenes} scene clicks and {args.seeds} seed changes per lesson page, "
         f"{args.think:g} s (±50%) between actions; {wall:.0f} s, machine load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
@@ -376,9 +457,12 @@ def report(args, out: Results, wall: float, cpu: float, now: float, peak: float)
     rss, where = out.busiest
     pages = ", ".join(f"{n} on {page}" for page, n in where.most_common())
     print(
-        f"server memory: peak {peak:.0f} MiB, after the class {now:.0f} MiB; highest sample "
-        f"{rss:.0f} MiB, with students {pages}"
+        f"server memory: peak {sum(peaks):.0f} MiB in all "
+        f"({', '.join(f'{p:.0f}' for p in peaks)} per replica), after the class {now:.0f} MiB; "
+        f"highest sample {rss:.0f} MiB, with students {pages}"
     )
+    per = Counter(s for s in out.replica_of.values())
+    print("students per replica: " + ", ".join(f"{r}: {n}" for r, n in sorted(per.items())))
 
 
 def main() -> None:
@@ -389,6 +473,11 @@ def main() -> None:
         type=int,
         default=1,
         help="server processes; student i uses replica i mod K (sticky sessions)",
+    )
+    parser.add_argument(
+        "--haproxy",
+        action="store_true",
+        help="serve the replicas with deploy.serve and send every student through HAProxy",
     )
     parser.add_argument("--scenes", type=int, default=2, help="scenes clicked per lesson page")
     parser.add_argument("--seeds", type=int, default=2, help="seed changes per lesson page")

@@ -352,6 +352,7 @@ class Restarts:
     codes: np.ndarray  # [N]
     success: np.ndarray  # [N] bool: reached a global minimum (or its level)
     minima: tuple[Minimum, ...]
+    ends: np.ndarray  # [N, 2] where each run ended
 
     @property
     def p(self) -> float:
@@ -402,6 +403,7 @@ def restarts(
         codes.numpy(),
         success.numpy(),
         minima,
+        run.final.double().numpy(),
     )
 
 

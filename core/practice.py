@@ -115,7 +115,9 @@ class Runs:
         return self.loss[-1]
 
 
-def _runs(fit: networks.Fit) -> Runs:
+def runs_of(fit: networks.Fit) -> Runs:
+    """A fit's loss curves as the lesson reads them: blank after a run stopped, and which
+    runs diverged (stopped, ended non-finite, or rose above RISE times their start)."""
     loss = fit.loss.detach().double().numpy().copy()
     stopped = fit.stopped_at.numpy().copy()
     for i in np.flatnonzero(stopped >= 0):
@@ -185,7 +187,7 @@ def train(
             batch_size=first.batch_size,
             progress=report,
         )
-        whole = _runs(fit)
+        whole = runs_of(fit)
         for k, i in enumerate(members):
             cols = slice(k * restarts, (k + 1) * restarts)
             out[i] = Runs(whole.loss[:, cols], whole.overflowed_at[cols], whole.diverged[cols])

@@ -45,7 +45,7 @@ def surface_section(choice) -> None:
         return
     log, _ = charts.banded_scale(z)
     flat, solid = st.columns(2)
-    draw(flat, views.surface_map, xs, ys, z, s.minima)
+    draw(flat, views.surface_map, xs, ys, z, s.minima, width="content")
     sx, sy, sz = lesson.surface_grid(choice.key, choice.formula, lesson.SOLID_N)
     solid.plotly_chart(
         views.surface_3d(sx, sy, sz, s.minima, log), width="stretch", key=f"_{P}_solid"
@@ -118,6 +118,7 @@ def descent_section(choice) -> None:
             s.bounds,
             paths.frame,
             steps,
+            width="content",
             on_select="rerun",
             selection_mode="start",
             key=f"_{P}_map",
@@ -125,10 +126,11 @@ def descent_section(choice) -> None:
         st.caption(text("map_caption"))
     controls.apply_click(event, P)
     with moving:
-        st.plotly_chart(animation, width="stretch", key=f"_{P}_play")
+        st.plotly_chart(animation, width="content", key=f"_{P}_play")
         st.caption(text("play_caption"))
     curves, notes = st.columns([3, 2])
-    draw(curves, charts.loss_chart, paths.frame, log_y=log_y, title="Loss at each step")
+    title = "Loss at each step"
+    draw(curves, charts.loss_chart, paths.frame, log_y=log_y, title=title, legend_orient="bottom")
     L = lesson.largest_curvature(key, formula)
     if L:
         gd = next((r for r in runs if r.name == "sgd"), None)
@@ -183,7 +185,8 @@ def evidence_section(choice) -> None:
     mapped, chord = st.columns(2)
     with mapped:
         bounds = choice.surface.bounds
-        draw(st, views.curvature_board, xs, ys, verdict.kinds, curvature.KINDS, bounds, test.worst)
+        args = (xs, ys, verdict.kinds, curvature.KINDS, bounds, test.worst)
+        draw(st, views.curvature_board, *args, width="content")
         shares = " · ".join(f"{n}: {v:.1%}" for n, v in verdict.share.items() if v > 0)
         st.caption(f"{shares} {text('grid_note', n=lesson.CURVE_N)}")
     with chord:
@@ -204,7 +207,9 @@ def model_column(key: str, x_title: str, y_title: str) -> None:
     model = lesson.model_evidence(key)
     st.markdown(f"**{model.surface.label}**")
     chord = model.test.worst
-    draw(st, views.surface_map, *model.grid, model.surface.minima, 320, chord, x_title, y_title)
+    minima = model.surface.minima
+    args = (*model.grid, minima, charts.MAP_SIDE, chord, x_title, y_title)
+    draw(st, views.surface_map, *args, width="content")
     st.caption(text("model_caption", **model.numbers))
 
 

@@ -199,7 +199,7 @@ def slice_section(s: NetworkSearch, table) -> None:
         show(metrics)
         draw(st, charts.slice_chart, bars)
         for col, plane in zip(st.columns(2), lesson.slice_planes(r)):
-            draw(col, charts.delta_heatmap, *plane)
+            draw(col, charts.delta_heatmap, *plane, width="content")
         st.markdown(text("slice", **words))
 
 

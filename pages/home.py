@@ -14,7 +14,8 @@ classroom.page_setup("Landscape Lab", text("idea"))
 walks = four_walks()
 picture, caption = st.columns([3, 2], gap="large")
 with picture:
-    draw(st, charts.walks_on_surface, walks.xs, walks.ys, walks.z, walks.paths, walks.minima)
+    args = (walks.xs, walks.ys, walks.z, walks.paths, walks.minima)
+    draw(st, charts.walks_on_surface, *args, width="content")
 with caption:
     st.markdown(text("picture", ending=ending(walks.reached)))
 

@@ -63,7 +63,8 @@ def train_section(s: Setup) -> views.Trained:
     with classroom.section("The data and what the network learned"):
         X, y = (v.numpy() for v in s.data())
         for i, (col, run) in enumerate(zip(st.columns(2), "AB")):
-            draw(col, views.boundary_chart, xs, ys, prob[i], X, y, title=f"Run {run}")
+            title = f"Run {run}"
+            draw(col, views.boundary_chart, xs, ys, prob[i], X, y, title=title, width="content")
         st.caption(text("boundary_caption"))
         m = st.columns(4)
         for i, run in enumerate("AB"):
@@ -118,11 +119,13 @@ def slice_section(s: Setup, t: views.Trained) -> None:
     path = views.path_frame(t.path_steps, sl.path_random)
     axes = ("α (random direction 1)", "β (random direction 2)")
     title = "A random filter-normalised slice"
-    draw(left, views.slice_with_path, sl.alphas, sl.alphas, sl.z_random.T, path, *axes, title=title)
+    args = (sl.alphas, sl.alphas, sl.z_random.T, path, *axes)
+    draw(left, views.slice_with_path, *args, title=title, width="content")
     path = views.path_frame(t.path_steps, sl.path_pca)
     axes = ("first principal direction", "second principal direction")
     title = "The plane of the training path (PCA)"
-    draw(right, views.slice_with_path, sl.pca_x, sl.pca_y, sl.z_pca.T, path, *axes, title=title)
+    args = (sl.pca_x, sl.pca_y, sl.z_pca.T, path, *axes)
+    draw(right, views.slice_with_path, *args, title=title, width="content")
     m = st.columns(4)
     help_ = text("kept_random_help")
     m[0].metric("Path seen by the random slice", f"{sl.kept_random:.1%}", help=help_)
@@ -169,7 +172,7 @@ def pair_section(s: Setup) -> None:
     al = np.linspace(-lesson.COMPARE_SPAN, lesson.COMPARE_SPAN, lesson.COMPARE_GRID)
     for col, (name, v, z) in zip(st.columns(2), compared):
         title = f"{name.capitalize()}: {v.label()}"
-        draw(col, views.starred_slice, al, al, z.T, edges, height=320, title=title)
+        draw(col, views.starred_slice, al, al, z.T, edges, title=title, width="content")
     st.table(lesson.pair_table(s, pair), hide_index=True, border="horizontal")
     n = lesson.pair_numbers(s, pair)
     st.caption(text("pair_caption", span=lesson.COMPARE_SPAN, coin=n.coin))

@@ -8,13 +8,15 @@ computes the default view and every scene at server start.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from core import data, practice
 from lessons.practice import charts
 from lessons.practice import compute as lesson
 from lessons.practice.compute import PAGE, SCENES, Compare, Recipe, Sweep
-from ui import classroom, controls, settings
+from ui import classroom, controls, room, settings
 from ui.cached_charts import draw
 from ui.text import load
 
@@ -103,6 +105,9 @@ def recipe_section() -> None:
         with c:
             runs_inputs(Recipe)
     s = Recipe.from_state()
+    if not room.revealed(PAGE):  # in a class, this section answers the question: not yet
+        room.until_revealed(PAGE)
+        return
     with controls.progress("Training both settings…") as bar:
         runs = lesson.recipe_runs(s, bar)
     metrics, words = lesson.recipe_view(s, runs)
@@ -228,6 +233,9 @@ def compare_section() -> None:
         frame("Comparison: outcomes", table)
         st.markdown(text(f"compare_{s.choice}"))
         st.caption(text("compare_caption", **lesson.compare_caption(s)))
+    name, title = lesson.class_experiment(s)
+    mine = partial(lesson.class_run, s)
+    room.experiment(name, title, s.values(), mine, text("class_success", target=s.target))
 
 
 @classroom.guarded
@@ -244,6 +252,8 @@ classroom.scenes(PAGE, SCENES)
 classroom.glossary(text("words", points=practice.POINTS, ln2=lesson.LN2, rise=practice.RISE - 1))
 
 st.header("The recipe against a hard setting")
+if room.member():  # in a class, the poll comes before the section that answers it
+    predict_section()
 recipe_section()
 st.header("The learning rate: too small crawls, too large diverges")
 sweep_section()
@@ -255,7 +265,8 @@ st.header("What to notice")
 st.markdown(text("notice"))
 st.header("Try this")
 st.markdown(text("try"))
-predict_section()
+if not room.member():
+    predict_section()
 classroom.export(
     PAGE,
     dict(st.session_state.get(f"_{PAGE}_frames", {})),

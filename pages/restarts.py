@@ -77,7 +77,25 @@ def basin_section(
 
 @st.fragment
 @classroom.guarded
-def restarts_section(e: lesson.Experiment, optimizer: controls.OptimizerChoice) -> None:
+def restarts_section(
+    chosen: controls.SurfaceChoice,
+    e: lesson.Experiment,
+    optimizer: controls.OptimizerChoice,
+    answered: bool,
+) -> None:
+    """The restarts' statistics (unless the class has yet to see the answer to the page's
+    question, which they give away), then the class's own experiment."""
+    if answered:
+        restart_statistics(e, optimizer)
+    else:
+        room.until_revealed(lesson.PAGE)
+    name, title = lesson.class_experiment(e)
+    mine = partial(lesson.my_restart, e)
+    ends = partial(class_ends, e, chosen.surface.bounds)
+    room.experiment(name, title, e._asdict(), mine, "reached the global minimum", ends)
+
+
+def restart_statistics(e: lesson.Experiment, optimizer: controls.OptimizerChoice) -> None:
     with controls.progress(f"Running {e.runs:,} restarts at once…") as bar:
         r = lesson.restart_runs(e, progress=bar)
     c = lesson.restart_curves(e)
@@ -103,9 +121,25 @@ def restarts_section(e: lesson.Experiment, optimizer: controls.OptimizerChoice) 
     draw(right, charts.success_chart, *success, title=title)
     st.caption(text("curves_caption", **lesson.curves_words(e, r, c)))
     download("restarts", {"Random restarts": v.runs}, optimizer)
-    name, title = lesson.class_experiment(e)
-    mine = partial(lesson.my_restart, e)
-    room.experiment(name, title, e._asdict(), mine, "reached the global minimum")
+
+
+def class_ends(e: lesson.Experiment, bounds, runs) -> None:
+    """The class view's basin map: section 1's map (the same cached one) with where each
+    student's run ended."""
+    m = lesson.basin_map(e, Map.from_state())
+    ends = lesson.class_ends(r.outcome for r in runs)
+    title = f"Where the class's {len(ends)} runs ended"
+    draw(
+        st,
+        charts.class_ends_chart,
+        *lesson.coarse_map(m),
+        m.minima,
+        bounds,
+        ends,
+        title,
+        width="content",
+    )
+    st.caption(text("class_ends_caption"))
 
 
 @st.fragment
@@ -121,7 +155,7 @@ def noise_section(e: lesson.Experiment, optimizer: controls.OptimizerChoice) -> 
     v = lesson.noise_view(plain, noisy, optimizer.label)
     show(v.metrics)
     rule = lesson.global_value(plain.minima)
-    draw(st, charts.side_by_side, v.losses, "final loss", "run", rule=rule)
+    draw(st, charts.aligned_histograms, v.losses, "final loss", "run", rule=rule, width="content")
     if v.note:
         st.caption(v.note)
     download("noise", {"Plain vs noisy": v.runs}, optimizer)
@@ -191,7 +225,9 @@ def network_section(optimizer: controls.OptimizerChoice) -> None:
     draw(st, charts.outcome_histogram, v.losses, v.stalled, title)
     st.caption(text("stalled"))
     if r.picks:
-        draw(st, charts.boundary_row, *r.grid, r.probs, v.titles, r.X, r.y, width="content")
+        for col, (k, prob) in zip(st.columns(len(r.probs)), r.probs.items()):
+            args = (*r.grid, prob, r.X, r.y, v.titles[k])
+            draw(col, charts.boundary_chart, *args, width="content")
     left, right = st.columns(2)
     losses = (r.curve_steps, r.curves, r.stalled, "loss", True, "Loss of every restart")
     draw(left, charts.net_curves_chart, *losses)
@@ -207,6 +243,22 @@ def network_section(optimizer: controls.OptimizerChoice) -> None:
     if lesson.is_xor_221(s):
         st.info(text("xor_note", **lesson.xor_words(r)), icon=":material/lightbulb:")
     download("net", {"Network restarts": v.runs}, optimizer, chosen)
+    name, title = lesson.class_network_experiment(s, chosen)
+    mine = partial(lesson.my_network_restart, s, chosen)
+    success = text("net_success", threshold=lesson.network_threshold(r))
+    room.experiment(name, title, s.values(), mine, success)
+
+
+def predict_section() -> None:
+    """The page's question: at the end, or in a class room where section 2 answers it."""
+    asked = lesson.prediction()
+    classroom.predict(
+        lesson.PAGE,
+        text("predict_question", **asked),
+        asked["options"],
+        asked["answer"],
+        text("predict_answer", rest=1 - asked["target"], **asked),
+    )
 
 
 # -- page --------------------------------------------------------------------------------------
@@ -237,8 +289,10 @@ with classroom.section("1 · Basins of attraction"):
     basin_section(chosen, experiment, optimizer)
 
 with classroom.section("2 · How many random restarts are enough?"):
+    if room.member():  # in a class, the poll comes before the prose and chart that answer it
+        predict_section()
     st.markdown(text("restarts"))
-    restarts_section(experiment, optimizer)
+    restarts_section(chosen, experiment, optimizer, room.revealed(lesson.PAGE))
 
 with classroom.section("3 · Start with a lot of noise"):
     st.markdown(text("noise"))
@@ -259,12 +313,6 @@ st.markdown(text("notice"))
 st.markdown("### Try this")
 st.markdown(text("try", **lesson.try_words()))
 
-asked = lesson.prediction()
-classroom.predict(
-    lesson.PAGE,
-    text("predict_question", **asked),
-    asked["options"],
-    asked["answer"],
-    text("predict_answer", rest=1 - asked["target"], **asked),
-)
+if not room.member():
+    predict_section()
 classroom.references(text("references").split("\n\n"))

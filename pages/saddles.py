@@ -104,7 +104,8 @@ def saddle_section(choice, sd, near: int, runs, e: Escape) -> None:
     view = lesson.escape_view(results, runs, sd, e, s.bounded_below)
     xs, ys, z = lesson.surface_grid(choice.key, choice.formula)
     with classroom.section("Paths near the saddle"):
-        draw(st, views.path_map, xs, ys, z, s.minima, view.paths, saddle=(sd.x, sd.y))
+        saddle = (sd.x, sd.y)
+        draw(st, views.path_map, xs, ys, z, s.minima, view.paths, saddle=saddle, width="content")
         st.caption(text("paths_caption", **lesson.paths_numbers(sd, e)))
         st.table(view.table, hide_index=True, border="horizontal")
         if sd.degenerate:
@@ -114,7 +115,7 @@ def saddle_section(choice, sd, near: int, runs, e: Escape) -> None:
             st.caption(text(note[0], **note[1]))
     with classroom.section("Steps to escape against the push ε"):
         measured = view.measured
-        draw(st, views.escape_chart, measured, view.theory, int(measured["steps"].max()))
+        draw(st, views.escape_chart, measured, view.theory)
         for line in view.slopes:
             shown = "—" if line.measured is None else f"{line.measured:.1f}"
             st.markdown(text("slope_line", **{**line._asdict(), "measured": shown}))
@@ -150,7 +151,7 @@ def free_section(choice, runs, start, e: Escape) -> None:
     xs, ys, z = lesson.surface_grid(choice.key, choice.formula)
     with classroom.section("Paths"):
         event = draw(
-            st, views.path_map, xs, ys, z, s.minima, paths, bounds=s.bounds,
+            st, views.path_map, xs, ys, z, s.minima, paths, bounds=s.bounds, width="content",
             on_select="rerun", selection_mode="start", key=f"_{P}_map",
         )  # fmt: skip
         st.caption(text("free_caption"))
@@ -183,7 +184,7 @@ def monkey_section() -> None:
             )
     m = lesson.monkey_view(Monkey(lr=lr, steps=steps))
     chart_col, text_col = st.columns([3, 2])
-    draw(chart_col, views.escape_chart, m.measured, m.theory, steps, log_y=True)
+    draw(chart_col, views.escape_chart, m.measured, m.theory, log_y=True)
     power = "—" if m.power is None else f"{m.power:.2f}"
     with text_col:
         label = "Monkey saddle: steps grow like (1/ε)^p, measured p"

@@ -1,9 +1,14 @@
 """Make the repository root importable (core, ui, lessons) however pytest is started."""
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+
+# The host's shared disk cache (ui/shared_cache.py) would carry results from one test run into
+# the next; the tests of that cache, and the replica tests, give their own folder.
+os.environ.setdefault("LANDSCAPE_CACHE_DIR", "off")
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:

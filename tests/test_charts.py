@@ -134,13 +134,15 @@ def test_run_frame_is_long_form(himmelblau_run):
         charts.run_frame(run, labels=["only one"])
 
 
-def test_log_loss_chart_drops_and_reports_values_at_or_below_zero():
+def test_log_loss_chart_turns_linear_and_says_why_when_values_reach_zero():
     df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "loss": [1.0, 0.0, -1.0, np.nan]})
     spec = charts.loss_chart(df, log_y=True).to_dict()
     rows = list(spec["datasets"].values())[0]
-    assert [r["step"] for r in rows] == [0]
-    assert "2 values ≤ 0" in spec["title"]["subtitle"]
-    assert spec["encoding"]["y"]["scale"]["type"] == "log"
+    assert [r["step"] for r in rows] == [0, 1, 2], "no finite value is dropped"
+    assert "Linear axis" in spec["title"]["subtitle"] and "≤ 0" in spec["title"]["subtitle"]
+    assert "scale" not in spec["encoding"]["y"]
+    positive = charts.loss_chart(df[df.loss > 0], log_y=True).to_dict()
+    assert positive["encoding"]["y"]["scale"]["type"] == "log"
     assert "title" not in charts.loss_chart(df).to_dict()
 
 
@@ -166,4 +168,4 @@ def test_layer_lifts_title_and_joins_descriptions():
     ).to_dict()
     assert spec["title"] == "Bowl" and "title" not in spec["layer"][0]
     assert "Heatmap" in spec["description"] and "minima" in spec["description"]
-    assert spec["autosize"]["type"] == "fit-x"
+    assert spec["autosize"]["type"] == "pad", "a layer over a map keeps the map's size"

@@ -130,7 +130,7 @@ def test_a_restart_whose_numbers_overflow_is_nan_from_then_on_and_counted():
 def test_diverged_restarts_are_left_out_of_the_summary_but_counted():
     start = 0.7
     loss = np.array([[start] * 4, [0.1, 0.2, 5.0, np.nan]])
-    r = practice._runs(
+    r = practice.runs_of(
         networks.Fit(
             weights=None,
             loss=torch.tensor(loss),
@@ -149,7 +149,7 @@ def test_diverged_restarts_are_left_out_of_the_summary_but_counted():
 
 
 def test_a_loss_within_ten_percent_of_its_start_has_not_diverged():
-    r = practice._runs(
+    r = practice.runs_of(
         networks.Fit(
             weights=None,
             loss=torch.tensor([[0.69], [0.75]]),

@@ -39,6 +39,14 @@ def button(at: AppTest, label: str):
     return found[0]
 
 
+def submit(at: AppTest, kind: str):
+    """The one "Add my run to the class" button of an experiment kind (its name's prefix:
+    "restarts-", "netrestart-", "network-", "practice-"), and that experiment's name."""
+    found = [b for b in at.button if (b.key or "").startswith(f"_room_submit_{kind}")]
+    assert len(found) == 1, (kind, [b.key for b in at.button])
+    return found[0], found[0].key.removeprefix("_room_submit_")
+
+
 def warnings(at: AppTest) -> str:
     return texts(at.warning)
 
@@ -68,7 +76,7 @@ def test_a_student_joins_by_link_and_the_class_view_pools_every_run():
     for s in students:
         s.query_params.update(LIGHT)
         run(s)
-        button(s, "Add my run to the class").click()
+        submit(s, "restarts-")[0].click()
         run(s)
         assert not warnings(s)
     teacher.switch_page("pages/restarts.py")
@@ -76,8 +84,7 @@ def test_a_student_joins_by_link_and_the_class_view_pools_every_run():
     run(teacher)
     view = texts(teacher.markdown)
     assert "3 runs from 3 seeds" in view
-    name = next(b.key for b in teacher.button if b.key and b.key.startswith("_room_submit_"))
-    stored = room.store().runs(m.code, name.removeprefix("_room_submit_"))
+    stored = room.store().runs(m.code, submit(teacher, "restarts-")[1])
     assert len(stored) == 3 and all(
         set(r.outcome) >= {"loss", "success", "x0", "y0"} for r in stored
     )
@@ -87,9 +94,9 @@ def test_a_student_joins_by_link_and_the_class_view_pools_every_run():
 def test_a_resubmit_a_moment_later_is_refused_and_replaces_nothing():
     _, m = start_class()
     s = open_app({"room": m.code, **LIGHT}, "pages/restarts.py")
-    button(s, "Add my run to the class").click()
+    submit(s, "restarts-")[0].click()
     run(s)
-    button(s, "Add my run to the class").click()
+    submit(s, "restarts-")[0].click()
     run(s)
     assert "wait a moment" in warnings(s)
     assert "1 run from 1 seed" in texts(s.markdown)

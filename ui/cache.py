@@ -1,5 +1,6 @@
-"""One decorator for a lesson's computations: cached per distinct arguments, and on a cache miss
-run in turn with other students' (ui.gate), so a hit never waits.
+"""One decorator for a lesson's computations: cached per distinct arguments, in memory and in the
+folder every server process on the host shares (ui.shared_cache), and on a miss in both run in
+turn with other students' (ui.gate), so a hit never waits.
 
     @computation(max_entries=32)
     def escape_runs(surface: str, eps: float, steps: int) -> escape.Escape: ...
@@ -15,7 +16,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from ui import gate
+from ui import gate, shared_cache
 
 F = TypeVar("F", bound=Callable)
 
@@ -23,11 +24,13 @@ F = TypeVar("F", bound=Callable)
 def computation(
     max_entries: int, spinner: str | bool = False, ttl: float | None = None
 ) -> Callable[[F], F]:
-    """`st.cache_data(max_entries=…)` over `gate.heavy`: the shape of every lesson computation.
-    `ttl` (seconds) for a result that describes this machine rather than a setting."""
+    """`st.cache_data(max_entries=…)` over the shared folder over `gate.heavy`: the shape of
+    every lesson computation. `ttl` (seconds) for a result that describes this moment's machine
+    rather than a setting: kept in memory only, so that it does expire."""
 
     def wrap(fn: F) -> F:
         cached = st.cache_data(max_entries=max_entries, ttl=ttl, show_spinner=spinner)
-        return cached(gate.heavy(fn))
+        turns = gate.heavy(fn)
+        return cached(turns if ttl is not None else shared_cache.shared(turns))
 
     return wrap

@@ -18,8 +18,9 @@ import pandas as pd
 # A 121×121 surface is 14,641 rows; Altair's default guard stops at 5,000.
 alt.data_transformers.disable_max_rows()
 
-#: Okabe–Ito, most distinct first; yellow comes late because it vanishes on viridis' bright end.
-PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442", "#000000"]
+#: Okabe–Ito, most distinct hues first (blue, orange, green, purple: no two blues or greens among
+#: the first four lines of a chart); yellow comes late because it vanishes on viridis' bright end.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4], [4, 2, 1, 2], [12, 2]]
 #: A five-pointed star as an SVG path in the unit box (Vega-Lite has no built-in star).
 STAR = (
@@ -34,6 +35,12 @@ STAR = (
 
 #: Fill the width, but keep the plot's own height (legends and titles are added around it).
 FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
+#: Keep the plot at its given size and add axes and legends around it: Streamlit's "fit" would
+#: squeeze a map's plot to make room for its legend. Draw such charts with width="content".
+PAD = alt.AutoSizeParams(type="pad", contains="padding")
+#: A map's longer plot side in pixels: two maps side by side fit the columns of a 1280 px screen
+#: and one fits a 390 px phone, axes included (legends go below the plot).
+MAP_SIDE = 280
 
 
 def _np(a) -> np.ndarray:
@@ -148,21 +155,36 @@ def _domain(values: np.ndarray) -> list[float]:
     return [float(values.min()), float(values.max())]
 
 
+def map_size(x_domain, y_domain, side: int = MAP_SIDE) -> dict[str, int]:
+    """Width and height of a map's plot with equal units on both axes, the longer one `side`
+    pixels: a square domain gets a square plot, and a ravine's elongation is not squeezed away."""
+    dx, dy = float(np.ptp(x_domain)), float(np.ptp(y_domain))
+    if not (dx > 0 and dy > 0):
+        return {"width": side, "height": side}
+    unit = side / max(dx, dy)
+    return {"width": round(dx * unit), "height": round(dy * unit)}
+
+
+def true_to_scale(chart, x_domain, y_domain, side: int = MAP_SIDE):
+    """`chart`, a map over x_domain × y_domain, drawn with equal units on both axes (map_size)
+    and kept at that size (PAD)."""
+    return chart.properties(**map_size(x_domain, y_domain, side), autosize=PAD)
+
+
 def surface_heatmap(
     xs,
     ys,
     z,
     title: str = "",
     bands: int = 12,
-    width: int | None = None,
-    height: int = 380,
+    side: int = MAP_SIDE,
     x_title: str = "x",
     y_title: str = "y",
     edges: Sequence[float] | None = None,
 ) -> alt.Chart:
     """The surface as filled contours: colour quantised into bands, each run of equal band along
-    a row drawn as one rectangle. `edges` fixes the bands (e.g. shared by charts side by side);
-    by default banded_scale picks them."""
+    a row drawn as one rectangle, true to scale (map_size). `edges` fixes the bands (e.g. shared
+    by charts side by side); by default banded_scale picks them."""
     xs, ys, z = _np(xs), _np(ys), _finite(_np(z))
     log, edges = banded_scale(z, bands) if edges is None else (False, list(edges))
     labels = band_labels(edges)
@@ -195,13 +217,17 @@ def surface_heatmap(
                 sort=labels,
                 scale=alt.Scale(domain=labels, scheme="viridis"),
                 legend=alt.Legend(
-                    title="loss", symbolType="square", symbolSize=140, labelLimit=220
+                    title="loss",
+                    orient="bottom",
+                    columns=2,
+                    symbolType="square",
+                    symbolSize=140,
+                    labelLimit=140,
                 ),
             ),
             tooltip=[alt.Tooltip("band:N", title="loss")],
         )
         .properties(
-            height=height,
             description=(
                 f"Heatmap of the loss over {x_title} and {y_title}, "
                 f"in {len(edges) + 1} colour bands"
@@ -212,9 +238,7 @@ def surface_heatmap(
     )
     if title:
         chart = chart.properties(title=title)
-    if width is not None:
-        chart = chart.properties(width=width)
-    return chart.properties(autosize=FIT_X)
+    return true_to_scale(chart, xs, ys, side)
 
 
 def minima_layer(minima: Sequence[Sequence[float]]) -> alt.LayerChart:
@@ -271,8 +295,9 @@ def _runs(df: pd.DataFrame) -> list[str]:
 
 
 def _legend(orient: str = "right") -> alt.Legend:
-    """The runs' legend: colour and dash of the lines, merged into one."""
-    columns = 3 if orient == "bottom" else alt.Undefined
+    """The runs' legend: colour and dash of the lines, merged into one. Above a map it is one
+    column (runs' labels are long: two would be wider than the map); below a curve, two."""
+    columns = {"top": 1, "bottom": 2}.get(orient, alt.Undefined)
     return alt.Legend(title="run", orient=orient, columns=columns)
 
 
@@ -311,7 +336,9 @@ def _group(df: pd.DataFrame) -> list[str]:
 def paths_layer(df: pd.DataFrame) -> alt.Chart:
     """Each run's path (columns run, step, x, y[, restart]) with a dot at its start.
 
-    A white halo under every line keeps it visible on any part of the heatmap.
+    A white halo under every line keeps it visible on any part of the heatmap. The runs' legend
+    goes above the map: the loss bands' legend is below it, and Vega would put two legends below
+    side by side, wider than a phone.
     """
     df = df.assign(run=df["run"].astype(str))
     base = alt.Chart(df).encode(
@@ -319,8 +346,8 @@ def paths_layer(df: pd.DataFrame) -> alt.Chart:
     )
     halo = base.mark_line(color="white", strokeWidth=5, opacity=0.8, clip=True)
     line = base.mark_line(strokeWidth=2.5, clip=True).encode(
-        stroke=_run_stroke(df, "bottom"),
-        strokeDash=_run_dash(df, "bottom"),
+        stroke=_run_stroke(df, "top"),
+        strokeDash=_run_dash(df, "top"),
         tooltip=[
             "run:N",
             "step:Q",
@@ -422,15 +449,16 @@ def loss_chart(
     height: int = 260,
     legend_orient: str = "right",
 ) -> alt.Chart:
-    """One line per run (and restart) of `y` against step; on a log axis values ≤ 0 are dropped
-    and the subtitle says how many. legend_orient="bottom" suits narrow columns."""
+    """One line per run (and restart) of `y` against step. A log axis cannot show values ≤ 0
+    (a typed formula's loss can go below zero): then the axis is linear and the subtitle says why,
+    rather than dropping those steps. legend_orient="bottom" suits narrow columns."""
     df = df.assign(run=df["run"].astype(str))
-    ok = np.isfinite(df[y].to_numpy(dtype=float))
+    values = df[y].to_numpy(dtype=float)
+    ok = np.isfinite(values)
     note = ""
-    if log_y:
-        dropped = int((ok & (df[y] <= 0)).sum())
-        ok &= (df[y] > 0).to_numpy()
-        note = f"{dropped} values ≤ 0 not shown on the log scale" if dropped else ""
+    if log_y and (values[ok] <= 0).any():
+        log_y = False
+        note = f"Linear axis: the lowest value, {values[ok].min():.3g}, is ≤ 0 (no log axis)"
     df = df[ok]
     detail = "restart:N" if "restart" in df.columns else alt.Undefined
     chart = (
@@ -570,7 +598,8 @@ def band_chart(
 def layer(*charts, title: str | None = None) -> alt.LayerChart:
     """Layer charts into one view; the first child's title (or `title`) moves to the top and
     the children's descriptions are joined, so a screen reader hears the whole picture.
-    The plot keeps its height and fills the width (FIT_X)."""
+    Over a map (a first child with a width, as true_to_scale gives) the view keeps the map's
+    size (PAD); otherwise the plot keeps its height and fills the width (FIT_X)."""
     kids, titles, descs = [], [], []
     for c in charts:
         c = c.copy(deep=False)
@@ -581,18 +610,17 @@ def layer(*charts, title: str | None = None) -> alt.LayerChart:
         if c.description is not alt.Undefined:
             descs.append(c.description)
         kids.append(c)
-    out = alt.layer(*kids).properties(
-        description=" ".join(descs) or "Layered chart.", autosize=FIT_X
-    )
+    size = {"autosize": FIT_X}
+    if kids and kids[0].width is not alt.Undefined:
+        size = {"width": kids[0].width, "height": kids[0].height, "autosize": PAD}
+    out = alt.layer(*kids).properties(description=" ".join(descs) or "Layered chart.", **size)
     top = title if title is not None else (titles[0] if titles else None)
     return out.properties(title=top) if top else out
 
 
-def walks_on_surface(xs, ys, z, paths: pd.DataFrame, minima, height: int = 420) -> alt.LayerChart:
+def walks_on_surface(xs, ys, z, paths: pd.DataFrame, minima) -> alt.LayerChart:
     """A surface with optimiser paths (run_frame) walking on it and its minima starred."""
-    return layer(
-        surface_heatmap(xs, ys, z, height=height), paths_layer(paths), minima_layer(minima)
-    )
+    return layer(surface_heatmap(xs, ys, z), paths_layer(paths), minima_layer(minima))
 
 
 def run_frame(run, labels: str | Sequence[str] | None = None) -> pd.DataFrame:

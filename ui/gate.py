@@ -14,6 +14,7 @@ answered in turn or refused with a message, never left hanging.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import heapq
 import itertools
@@ -36,6 +37,8 @@ SLOTS = 2
 WAIT_S = 40.0
 #: A thread that had a turn, or was refused, this recently is still answering the same request.
 SAME_REQUEST_S = 5.0
+#: Longest an exiting process waits for the computations in progress.
+DRAIN_S = 30.0
 
 F = TypeVar("F", bound=Callable)
 
@@ -50,6 +53,26 @@ _turns: Counter[str] = Counter()
 
 class BusyError(BudgetError):
     """The request's turns did not come within WAIT_S: refused, not queued for ever."""
+
+
+class Stopping(Exception):
+    """The server is shutting down: no computation starts any more. A process that exits
+    while a thread is inside PyTorch aborts (SIGABRT) instead of exiting."""
+
+
+def stopping() -> bool:
+    """Whether the process is exiting: its main thread (the server's) has finished."""
+    return not threading.main_thread().is_alive()
+
+
+def _drain() -> None:
+    """At exit, before Python's finalisation: wait for the computations in progress (script
+    runs are daemon threads, which Python does not wait for)."""
+    with _cond:
+        _cond.wait_for(lambda: _free == SLOTS, timeout=DRAIN_S)
+
+
+atexit.register(_drain)
 
 
 def waiting() -> int:
@@ -160,9 +183,14 @@ def heavy(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        if stopping():
+            raise Stopping(fn.__qualname__)
         depth = getattr(_held, "depth", 0)
         if depth == 0:
             _turn()
+            if stopping():  # the turn came while the process was exiting
+                _give_back()
+                raise Stopping(fn.__qualname__)
             with _cond:
                 _turns[fn.__qualname__] += 1
         _held.depth = depth + 1

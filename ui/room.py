@@ -35,6 +35,7 @@ ENV_URL = "LANDSCAPE_ROOMS_URL"  # a SQLAlchemy URL that overrides secrets and t
 DATA = Path(__file__).resolve().parents[1] / "data"  # git ignores it
 FOLLOW_EVERY_S = 3  # how often a follower asks for the instructor's scene
 VIEW_EVERY_S = 3  # how often the class view asks for new runs
+RUNS_FRESH_S = 1.5  # how old the runs a class view shows may be (ui.room.recent_runs)
 
 _MEMBER = "_room_member"
 _PROBLEM = "_room_problem"
@@ -323,6 +324,7 @@ def experiment(
     settings: Mapping[str, object],
     run: Callable[[int], Mapping[str, object]],
     success: str,
+    points: Callable[[Sequence[Run]], None] | None = None,
 ) -> None:
     """In a room: a button that adds this student's run to the class's experiment `name` (runs
     pool only with runs of the same name: give the settings that must match), and the class
@@ -330,7 +332,8 @@ def experiment(
 
     `run(seed)` computes the outcome on the server from the student's own seed: at least `loss`
     (None when the run diverged), and `success` (a bool) when the experiment has one; `success`
-    names it in words ("reached the global minimum")."""
+    names it in words ("reached the global minimum"). `points(runs)`, when given, draws the
+    runs on the lesson's own chart (the restarts' basin map) under the class view's charts."""
     m = member()
     if m is None:
         return
@@ -347,16 +350,27 @@ def experiment(
             if problem:
                 st.warning(problem, icon=":material/error:")
             else:
+                recent_runs.clear(m.code, name)  # the student sees their own run at once
                 st.toast("Your run is in the class's experiment.", icon=":material/check:")
-        class_view(name, success)
+        class_view(name, success, points)
+
+
+@st.cache_data(ttl=RUNS_FRESH_S, max_entries=256, show_spinner=False)
+def recent_runs(code: str, name: str) -> list[Run]:
+    """The experiment's runs as the database had them at most RUNS_FRESH_S ago: every page in
+    the room refreshes its class view every few seconds, and within that moment they all share
+    one query and, the runs being the same, the same finished charts."""
+    return store().runs(code, name)
 
 
 @st.fragment(run_every=VIEW_EVERY_S)
-def class_view(name: str, success: str) -> None:
+def class_view(
+    name: str, success: str, points: Callable[[Sequence[Run]], None] | None = None
+) -> None:
     """Every run the class added to experiment `name`: how many, the spread of their losses,
-    and the class's best-of-k against 1 − (1 − p)ᵏ."""
+    the class's best-of-k against 1 − (1 − p)ᵏ, and the lesson's own chart of them (`points`)."""
     m = member()
-    runs = None if m is None else _ask(store().runs, m.code, name)
+    runs = None if m is None else _ask(recent_runs, m.code, name)
     st.session_state.pop(_PROBLEM, None)
     if not runs:
         st.caption("No run in yet: each student adds their own (their own seed).")
@@ -368,6 +382,8 @@ def class_view(name: str, success: str) -> None:
         draw(left, charts.loss_histogram, summary.losses)
     if summary.successes is not None:
         draw(right, charts.best_of_k_chart, pooled.best_of_k(list(summary.successes)))
+    if points is not None:
+        points(runs)
 
 
 class Summary(NamedTuple):
@@ -416,6 +432,26 @@ def _reveal(question: str) -> None:
     m = member()
     if m is not None:
         _ask(store().reveal, m.code, m.key, question)
+
+
+def revealed(question: str) -> bool:
+    """Whether the answer to the page's question, and the chart that gives it away, may be
+    shown: always outside a room; in a room once the instructor has revealed it."""
+    m = member()
+    return m is None or bool(_ask(store().revealed, m.code, question))
+
+
+@st.fragment(run_every=VIEW_EVERY_S)
+def until_revealed(question: str) -> None:
+    """In place of the chart that answers the class's question: a note, and a check every few
+    seconds that redraws the page once the instructor has revealed the answer."""
+    if revealed(question):
+        st.rerun()
+    st.info(
+        "This part answers the class's question: it appears for everyone when the instructor "
+        "reveals the answer.",
+        icon=":material/visibility_off:",
+    )
 
 
 def poll(question: str, options: Sequence[str], answer: str) -> bool:

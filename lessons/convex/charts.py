@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui import charts
-from ui.charts import NO_VALUE, PALETTE  # the same colours as the Altair charts
+from ui.charts import MAP_SIDE, NO_VALUE, PALETTE  # the same colours as the Altair charts
 
 #: Runs also differ by line dash and marker shape, so that no information rests on colour alone.
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash")
@@ -30,12 +30,13 @@ KIND_COLOURS = {
 }
 
 
-def curvature_map(frame: pd.DataFrame, bounds, height: int = 380) -> alt.Chart:
-    """The map of curvature kinds: a fixed colour per kind; the legend lists the kinds present."""
+def curvature_map(frame: pd.DataFrame, bounds, side: int = MAP_SIDE) -> alt.Chart:
+    """The map of curvature kinds, true to scale: a fixed colour per kind; the legend lists the
+    kinds present."""
     (x0, x1), (y0, y1) = bounds
     domain = list(KIND_COLOURS)
     present = [d for d in domain if d in set(frame["kind"])]
-    return (
+    chart = (
         alt.Chart(frame)
         .mark_rect(stroke=None, opacity=1)
         .encode(
@@ -52,11 +53,11 @@ def curvature_map(frame: pd.DataFrame, bounds, height: int = 380) -> alt.Chart:
             tooltip=[alt.Tooltip("kind:N", title="curvature")],
         )
         .properties(
-            height=height,
             description="Curvature map: each region coloured by the signs "
             "of the surface's two curvatures there (bowl-, saddle- or dome-shaped).",
         )
     )
+    return charts.true_to_scale(chart, (x0, x1), (y0, y1), side)
 
 
 def chord_layer(a, b, t: float) -> alt.Chart:
@@ -95,11 +96,11 @@ def chord_layer(a, b, t: float) -> alt.Chart:
 
 
 def surface_map(
-    xs, ys, z, minima, height: int = 380, chord=None, x_title: str = "x", y_title: str = "y"
+    xs, ys, z, minima, side: int = MAP_SIDE, chord=None, x_title: str = "x", y_title: str = "y"
 ) -> alt.LayerChart:
     """Banded heatmap with the known minima and, if given (a, b, t), the worst failing chord."""
     layers = [
-        charts.surface_heatmap(xs, ys, z, height=height, x_title=x_title, y_title=y_title),
+        charts.surface_heatmap(xs, ys, z, side=side, x_title=x_title, y_title=y_title),
         charts.minima_layer(minima),
     ]
     if chord is not None:
@@ -112,9 +113,7 @@ def descent_map(xs, ys, z, minima, bounds, paths: pd.DataFrame, steps: int) -> a
     marker and the click layer (selection "start")."""
     _, marker = charts.scrub_marker(paths, steps)
     click = charts.click_layer(bounds, frame=charts.surface_frame(xs, ys, z))
-    return charts.layer(
-        surface_map(xs, ys, z, minima, height=420), charts.paths_layer(paths), marker, click
-    )
+    return charts.layer(surface_map(xs, ys, z, minima), charts.paths_layer(paths), marker, click)
 
 
 def curvature_board(xs, ys, kinds, kind_names: Sequence[str], bounds, chord=None) -> alt.LayerChart:
@@ -241,7 +240,17 @@ def play_figure(
             colorscale="Viridis",
             ncontours=14,
             line={"width": 0.3, "color": "rgba(255,255,255,0.4)"},
-            colorbar={"title": {"text": label, "side": "right"}},
+            # Above the plot, so that the plot is as wide as the map beside it.
+            colorbar={
+                "title": {"text": label, "side": "top"},
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.02,
+                "yanchor": "bottom",
+                "thickness": 10,
+                "len": 1,
+            },
             hovertemplate="x %{x:.3f}<br>y %{y:.3f}<extra></extra>",
         )
     )
@@ -307,13 +316,15 @@ def play_figure(
         for k, s in enumerate(steps)
     ]
     still = {"duration": 0}
+    # Frames redraw the whole plot: without it Plotly's animation wipes the contour trace, which
+    # the frames do not even touch, and the map stays blank after the last frame.
     play = {
-        "frame": {"duration": frame_ms, "redraw": False},
+        "frame": {"duration": frame_ms, "redraw": True},
         "transition": still,
         "fromcurrent": True,
         "mode": "immediate",
     }
-    jump = {"frame": {"duration": 0, "redraw": False}, "transition": still, "mode": "immediate"}
+    jump = {"frame": {"duration": 0, "redraw": True}, "transition": still, "mode": "immediate"}
     buttons = [
         {"label": "▶ Play", "method": "animate", "args": [None, play]},
         {"label": "❚❚ Pause", "method": "animate", "args": [[None], jump]},
@@ -338,10 +349,19 @@ def play_figure(
     }
     (x0, x1), (y0, y1) = (float(xs[0]), float(xs[-1])), (float(ys[0]), float(ys[-1]))
     fig.update_layout(
-        height=540,
-        margin={"l": 10, "r": 10, "t": 10, "b": 190},
-        xaxis={"title": {"text": "x", "standoff": 4}, "range": [x0, x1]},
-        yaxis={"title": "y", "range": [y0, y1]},
+        # A plot MAP_SIDE pixels square, as the Altair map beside it (draw it with its own
+        # width); equal units on both axes (scaleanchor) keep it square if it is ever resized.
+        width=MAP_SIDE + 60,
+        height=MAP_SIDE + 70 + 190,
+        margin={"l": 45, "r": 15, "t": 70, "b": 190, "autoexpand": False},
+        xaxis={"title": {"text": "x", "standoff": 22}, "range": [x0, x1], "constrain": "domain"},
+        yaxis={
+            "title": "y",
+            "range": [y0, y1],
+            "scaleanchor": "x",
+            "scaleratio": 1,
+            "constrain": "domain",
+        },
         legend={"orientation": "h", "x": 0, "y": -0.58, "yanchor": "top"},
         updatemenus=[
             {

@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts import DASHES, FIT_X, PALETTE
+from ui.charts import DASHES, PALETTE, true_to_scale
 
 _LOG = alt.Scale(type="log")
 
@@ -293,12 +293,12 @@ def critical_chart(df: pd.DataFrame, statuses: tuple[str, ...], height: int = 34
                 scale=alt.Scale(
                     domain=present, range=[PALETTE[statuses.index(s)] for s in present]
                 ),
-                legend=alt.Legend(title="", orient="bottom", labelLimit=320, columns=2),
+                legend=alt.Legend(title="", orient="bottom", labelLimit=320, columns=1),
             ),
             shape=alt.Shape(
                 "status:N",
                 scale=alt.Scale(domain=present, range=[shapes[s] for s in present]),
-                legend=alt.Legend(title="", orient="bottom", columns=2),
+                legend=alt.Legend(title="", orient="bottom", columns=1),
             ),
             fill=alt.condition(
                 alt.datum.status == statuses[0], alt.value(PALETTE[0]), alt.value("transparent")
@@ -397,12 +397,10 @@ def slice_chart(df: pd.DataFrame, height: int = 260) -> alt.LayerChart:
     )
 
 
-def delta_heatmap(
-    xs, ys, z, title: str, x_title: str, y_title: str, height: int = 320
-) -> alt.LayerChart:
+def delta_heatmap(xs, ys, z, title: str, x_title: str, y_title: str) -> alt.LayerChart:
     """Loss minus the saddle's loss on a plane, z[len(ys), len(xs)]: blue where lower than the
     saddle, orange where higher, white at equal height (a diverging, symmetric-log colour scale,
-    so that a faint way down still shows); a cross marks the saddle."""
+    so that a faint way down still shows); a cross marks the saddle. True to scale."""
     xs, ys, z = (np.asarray(v, dtype=np.float64) for v in (xs, ys, z))
     gx, gy = np.meshgrid(xs, ys)
     dx, dy = (xs[-1] - xs[0]) / (len(xs) - 1), (ys[-1] - ys[0]) / (len(ys) - 1)
@@ -458,12 +456,11 @@ def delta_heatmap(
         .mark_point(shape="cross", size=120, filled=True, color="black")
         .encode(x="x:Q", y="y:Q")
     )
-    return alt.layer(rect, centre).properties(
+    chart = alt.layer(rect, centre).properties(
         title=title,
-        height=height,
-        autosize=FIT_X,
         description=(
             f"{title}: loss minus the saddle's loss over a plane through it, blue where lower, "
             f"orange where higher; {below:.0%} of the plane is lower than the saddle."
         ),
     )
+    return true_to_scale(chart, xs, ys)

@@ -883,8 +883,8 @@ def network_size(units: int) -> int:
 #: Each scene sets every control of the sections it names; the others keep their values.
 SCENES: dict[str, tuple[Settings, ...]] = {
     "Distances in 10,000 dimensions": (Distances(largest=10000, points=100),),
-    "A grid over 100 weights": (Grid(values_per_weight=10, weights=100),),
-    "Minima are rare": (Matrices(samples=1_000_000, largest=8),),
+    "A grid over 100 weights": (Grid(values_per_weight=2, weights=100),),  # even 2 values each
+    "Minima are rare": (Matrices(samples=1_000_000, largest=10),),  # up to the slider's end
     "3¹⁰ critical points": (StyblinskiTang(dimension=10),),
     "A wider network's critical points": (NetworkSearch(units=6, starts=128),),
     "Narrow against wide": (Sweep(widths=(1, 2, 4, 8, 16, 32), restarts=16),),

@@ -22,6 +22,7 @@ import pandas as pd
 from ui.charts import (
     DASHES,
     FIT_X,
+    MAP_SIDE,
     PALETTE,
     STAR,
     band_labels,
@@ -30,6 +31,7 @@ from ui.charts import (
     round_edges,
     surface_frame,
     surface_heatmap,
+    true_to_scale,
 )
 
 # -- what the page's cached computations return (importable, so that they can be pickled) -----
@@ -138,9 +140,9 @@ CLASS_FILL = ["#0072B2", "#E69F00"]  # Okabe–Ito blue and orange, the ends of 
 PROB_EDGES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 
 
-def boundary_chart(xs, ys, prob, X, y, title: str = "", height: int = 380) -> alt.LayerChart:
+def boundary_chart(xs, ys, prob, X, y, title: str = "", side: int = MAP_SIDE) -> alt.LayerChart:
     """The data (shape and colour by class) over the network's probability of class 1 in ten
-    bands, with the decision boundary (probability ½) as a black line."""
+    bands, with the decision boundary (probability ½) as a black line; true to scale."""
     df = surface_frame(xs, ys, prob).rename(columns={"loss": "p"})
     labels = band_labels(PROB_EDGES)
     df["band"] = np.array(labels, dtype=object)[np.searchsorted(PROB_EDGES, df["p"], "right")]
@@ -167,7 +169,9 @@ def boundary_chart(xs, ys, prob, X, y, title: str = "", height: int = 380) -> al
                 scale=alt.Scale(
                     domain=labels, scheme=alt.SchemeParams("blueorange", extent=[0.22, 0.78])
                 ),
-                legend=alt.Legend(title="P(class 1)", symbolType="square"),
+                legend=alt.Legend(
+                    title="P(class 1)", symbolType="square", orient="bottom", columns=2
+                ),
             ),
             tooltip=[
                 alt.Tooltip("x:Q", format=".2f", title="x₁"),
@@ -196,12 +200,12 @@ def boundary_chart(xs, ys, prob, X, y, title: str = "", height: int = 380) -> al
             fill=alt.Fill(
                 "class:N",
                 scale=alt.Scale(domain=classes, range=CLASS_FILL),
-                legend=alt.Legend(title="data"),
+                legend=alt.Legend(title="data", orient="top"),
             ),
             shape=alt.Shape(
                 "class:N",
                 scale=alt.Scale(domain=classes, range=CLASS_SHAPES),
-                legend=alt.Legend(title="data"),
+                legend=alt.Legend(title="data", orient="top"),
             ),
             tooltip=[
                 "class:N",
@@ -214,8 +218,6 @@ def boundary_chart(xs, ys, prob, X, y, title: str = "", height: int = 380) -> al
         alt.layer(heat, line, dots)
         .resolve_scale(color="independent")
         .properties(
-            height=height,
-            autosize=FIT_X,
             description=(
                 f"{len(pts)} data points, circles for class 0 and triangles for class 1, over the "
                 "trained network's probability of class 1 in ten bands from blue (class 0) to "
@@ -224,6 +226,7 @@ def boundary_chart(xs, ys, prob, X, y, title: str = "", height: int = 380) -> al
             ),
         )
     )
+    chart = true_to_scale(chart, xs, ys, side)
     return chart.properties(title=title) if title else chart
 
 
@@ -316,18 +319,18 @@ def slice_heatmap(
     z,
     edges: Sequence[float] | None = None,
     title: str = "",
-    height: int = 360,
+    side: int = MAP_SIDE,
     x_title: str = "α",
     y_title: str = "β",
 ) -> alt.Chart:
-    """A slice z[len(ys), len(xs)] as filled contours; `edges` (loss_bands of several slices)
-    lets slices drawn side by side share one colour scale."""
+    """A slice z[len(ys), len(xs)] as filled contours, true to scale; `edges` (loss_bands of
+    several slices) lets slices drawn side by side share one colour scale."""
     return surface_heatmap(
         xs,
         ys,
         z,
         title=title,
-        height=height,
+        side=side,
         x_title=x_title,
         y_title=y_title,
         edges=loss_bands([z]) if edges is None else edges,
@@ -357,10 +360,10 @@ def point_marker(x: float = 0.0, y: float = 0.0, label: str = "trained weights")
 
 
 def starred_slice(
-    xs, ys, z, edges: Sequence[float] | None = None, height: int = 360, title: str = ""
+    xs, ys, z, edges: Sequence[float] | None = None, side: int = MAP_SIDE, title: str = ""
 ) -> alt.LayerChart:
     """A slice with the trained weights starred at its centre."""
-    return layer(slice_heatmap(xs, ys, z, edges, height=height), point_marker(), title=title)
+    return layer(slice_heatmap(xs, ys, z, edges, side=side), point_marker(), title=title)
 
 
 def slice_with_path(

@@ -214,7 +214,7 @@ def curves_chart(
     leg = alt.Legend(
         title=legend or None,
         orient="bottom",
-        columns=2,
+        columns=1,  # its labels are long: two side by side would be cut off on a phone
         labelLimit=360,
         symbolType="stroke",
         symbolStrokeWidth=2.5,

@@ -10,6 +10,7 @@ every number in the prose is computed.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import astuple, dataclass
@@ -17,8 +18,9 @@ from typing import ClassVar, NamedTuple
 
 import numpy as np
 import pandas as pd
+import torch
 
-from core import networks, practice
+from core import data, networks, practice
 from ui.cache import computation
 from ui.settings import Settings, of
 
@@ -394,6 +396,55 @@ def compare_caption(s: Compare) -> dict:
         "restarts": int(s.restarts),
         "steps": int(s.steps),
     }
+
+
+# -- the class room's experiment: one run of the baseline ------------------------------------------
+
+
+def class_experiment(s: Compare) -> tuple[str, str]:
+    """The class room's experiment for the comparison's baseline: a name that only runs of the
+    same network, data, training and target loss share (each student brings their own first
+    weights and minibatches), and a title."""
+    base = baseline(s)
+    same = repr((astuple(base), int(s.steps), float(s.target), int(s.seed)))
+    name = f"practice-{hashlib.sha256(same.encode()).hexdigest()[:16]}"
+    words = compare_caption(s)
+    net = f"{base.depth} {base.activation} layers of {base.width}{words['skips']}"
+    how = f"{words['init']}, {words['optimizer']} at {base.lr:g}, {words['batch']}"
+    return name, (
+        f"one run each of the baseline ({net}; {how}), {int(s.steps)} steps, "
+        f"target loss {float(s.target):g}"
+    )
+
+
+@computation(max_entries=64)
+def _class_run(setting: tuple, steps: int, target: float, data_seed: int, seed: int) -> dict:
+    """One run of a setting on the page's data (`data_seed`), from the first weights and
+    minibatches of a student's `seed`, summarised as practice summarises a restart."""
+    s = practice.Setting(*setting)
+    net = s.net()
+    X, y = data.make(s.dataset, n=practice.POINTS, noise=practice.NOISE, seed=data_seed)
+    W0 = s.init_weights(1, seed)
+    fit = networks.train(
+        net, X, y, W0, s.optimizer, s.lr, steps, seed=seed, batch_size=s.batch_size
+    )
+    runs = practice.runs_of(fit)  # the page's own rule for a diverged run
+    with torch.no_grad():
+        accuracy = float(((net.predict(fit.weights, X) > 0.5) == (y > 0.5)).float().mean())
+    reached = int(practice.steps_to(runs, target)[0])
+    loss = float(runs.final[0])
+    return {
+        "loss": None if runs.diverged[0] else loss,
+        "accuracy": accuracy,
+        "steps": reached if reached >= 0 else None,
+        "success": reached >= 0,
+    }
+
+
+def class_run(s: Compare, seed: int) -> dict[str, object]:
+    """A student's run of the baseline: final loss (None if it diverged), training accuracy, the
+    first step at which the loss reached the target (None: never) and whether it did."""
+    return _class_run(astuple(baseline(s)), int(s.steps), float(s.target), int(s.seed), seed)
 
 
 # -- the page's question ---------------------------------------------------------------------------

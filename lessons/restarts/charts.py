@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 
 from core import basins
-from ui.charts import PALETTE, kind_frame, layer, minima_layer
+from ui.charts import FIT_X, MAP_SIDE, PALETTE, kind_frame, layer, minima_layer, true_to_scale
 
-#: Colours of the minima's categories (Okabe–Ito without yellow and black, which mark outcomes).
-MINIMA_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7"]
+#: Colours of the minima's categories, all of distinct hues so that no two basins look alike
+#: (Okabe–Ito without its sky blue, too near its blue, nor yellow and black, which mark
+#: outcomes; and Tol's wine).
+MINIMA_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#882255", "#D55E00"]
 OUTCOME_COLOURS = {
     basins.UNLISTED: "#F0E442",
     basins.ELSEWHERE: "#999999",
@@ -25,8 +27,6 @@ OUTCOME_COLOURS = {
     basins.DIVERGED: "#333333",
 }
 OTHER = "higher local minima"
-#: Width and height of the basin map's plot in pixels: square, as both axes are weights.
-MAP_SIZE = 420
 
 
 def categories(
@@ -69,16 +69,16 @@ def categories(
     return index, names, colour
 
 
-def basin_chart(xs, ys, codes, minima, bounds, size: int = MAP_SIZE) -> alt.Chart:
+def basin_chart(xs, ys, codes, minima, bounds) -> alt.Chart:
     """Each start's cell coloured by where its run ended (runs of equal cells merged into one
-    rectangle per row, so a 200×200 map stays light in the browser)."""
+    rectangle per row, so a 200×200 map stays light in the browser), true to scale."""
     index, names, colours = categories(codes, minima)
     frame = kind_frame(xs, ys, index, names).rename(columns={"kind": "ended at"})
     # Widen each rectangle by a quarter cell so neighbours overlap: no anti-aliased seams.
     frame["x2"] += 0.25 * (xs[1] - xs[0])
     frame["y2"] += 0.25 * (ys[1] - ys[0])
     (x0, x1), (y0, y1) = bounds
-    return (
+    chart = (
         alt.Chart(frame)
         .mark_rect(stroke=None, clip=True)
         .encode(
@@ -95,18 +95,16 @@ def basin_chart(xs, ys, codes, minima, bounds, size: int = MAP_SIZE) -> alt.Char
                 scale=alt.Scale(domain=names, range=colours),
                 legend=alt.Legend(
                     orient="bottom",
-                    columns=2,
+                    columns=1,
                     symbolStrokeColor="black",
                     symbolStrokeWidth=0.5,
-                    labelLimit=220,
+                    labelLimit=330,
                     title=None,
                 ),
             ),
             tooltip=[alt.Tooltip("ended at:N")],
         )
         .properties(
-            width=size,
-            height=size,
             description=(
                 f"Basin map of {len(xs)}×{len(ys)} starts: each start's cell is coloured by where "
                 f"its run ended, in {len(names)} categories: {'; '.join(names)}. Hover a cell to "
@@ -114,14 +112,7 @@ def basin_chart(xs, ys, codes, minima, bounds, size: int = MAP_SIZE) -> alt.Char
             ),
         )
     )
-
-
-def square(chart: alt.TopLevelMixin, size: int = MAP_SIZE) -> alt.TopLevelMixin:
-    """Make the plot area size × size pixels, axes and legend around it ("pad" autosize;
-    Streamlit's default "fit" would squeeze the plot to make room for a long legend)."""
-    return chart.properties(
-        width=size, height=size, autosize=alt.AutoSizeParams(type="pad", contains="padding")
-    )
+    return true_to_scale(chart, (x0, x1), (y0, y1))
 
 
 def basin_map_chart(
@@ -134,7 +125,45 @@ def basin_map_chart(
         layers.append(minima_layer(minima))
     if paths is not None:
         layers.append(sample_paths(paths, basins.names(path_codes, minima)))
-    return square(layer(*layers, title=title))
+    return layer(*layers, title=title)
+
+
+#: How the class's end points are told apart: their fill, black where the run succeeded.
+CLASS_ENDS = {"reached a global minimum": "black", "ended elsewhere": "white"}
+
+
+def class_ends_chart(
+    xs, ys, codes, minima, bounds, ends: Sequence[tuple[float, float, bool]], title: str
+) -> alt.LayerChart:
+    """The square basin map with a dot where each student's run ended (ends: (x, y, success),
+    a tuple for the chart cache), black where it reached a global minimum, white elsewhere."""
+    df = pd.DataFrame(list(ends), columns=["x", "y", "success"])
+    df["run"] = np.where(df["success"].astype(bool), *CLASS_ENDS)
+    dots = (
+        alt.Chart(df)
+        .mark_point(
+            shape="circle", size=70, filled=True, stroke="black", strokeWidth=1.5, clip=True
+        )
+        .encode(
+            x="x:Q",
+            y="y:Q",
+            fill=alt.Fill(
+                "run:N",
+                scale=alt.Scale(domain=list(CLASS_ENDS), range=list(CLASS_ENDS.values())),
+                legend=alt.Legend(orient="bottom", title=None, symbolStrokeColor="black"),
+            ),
+            tooltip=[
+                alt.Tooltip("run:N", title="the run"),
+                alt.Tooltip("x:Q", format=".3f", title="end x"),
+                alt.Tooltip("y:Q", format=".3f", title="end y"),
+            ],
+        )
+        .properties(description=f"{len(df)} students' end points, as dots edged in black.")
+    )
+    layers = [basin_chart(xs, ys, codes, minima, bounds)]
+    if minima:
+        layers.append(minima_layer(minima))
+    return layer(*layers, dots, title=title)
 
 
 def sample_paths(paths: np.ndarray, names: Sequence[str]) -> alt.LayerChart:
@@ -210,12 +239,12 @@ def best_after_k_chart(
     y = "best loss so far"  # the same title on every layer, or Vega-Lite joins them all
     band = (
         alt.Chart(df)
-        .mark_area(opacity=0.3, color=PALETTE[1])
+        .mark_area(opacity=0.3, color=PALETTE[5])
         .encode(x=x, y=alt.Y("p10:Q", title=y), y2="p90:Q")
     )
     line = (
         alt.Chart(df)
-        .mark_line(color=PALETTE[4], strokeWidth=2.5, point=True)
+        .mark_line(color=PALETTE[0], strokeWidth=2.5, point=True)
         .encode(
             x=x,
             y=alt.Y("median:Q", title=y),
@@ -236,6 +265,7 @@ def best_after_k_chart(
         )
     chart = alt.layer(*layers).properties(
         height=height,
+        autosize=FIT_X,
         description=(
             "Best loss found after k restarts, against k on a log axis: the median over many "
             "random orders of the runs as a line, the 10th to 90th percentile as a shaded band; "
@@ -278,7 +308,7 @@ def success_chart(
             ),
             color=alt.Color(
                 "curve:N",
-                scale=alt.Scale(domain=domain, range=[PALETTE[4], PALETTE[0]]),
+                scale=alt.Scale(domain=domain, range=[PALETTE[0], PALETTE[1]]),
                 legend=legend,
             ),
             strokeDash=alt.StrokeDash(
@@ -301,15 +331,16 @@ def success_chart(
     return chart.properties(title=title) if title else chart
 
 
-def side_by_side(
+def aligned_histograms(
     df: pd.DataFrame,
     field: str,
     group: str,
     bins: int = 40,
     rule: float | None = None,
-    height: int = 220,
+    height: int = 150,
 ) -> alt.FacetChart | alt.Chart:
-    """One histogram of `field` per `group`, side by side on the same bins and axes."""
+    """One histogram of `field` per `group`, one above the other on the same bins and axes (side
+    by side, two would not fit a phone), each named above it."""
     values = df[field].to_numpy(dtype=float)
     finite = values[np.isfinite(values)]
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
@@ -337,12 +368,19 @@ def side_by_side(
         )
     return (
         alt.layer(*layers, data=df)
-        .properties(height=height, width=420)
-        .facet(column=alt.Column(f"{group}:N", title=None, sort=groups))
+        .properties(height=height, width=MAP_SIDE)
+        .facet(
+            row=alt.Row(
+                f"{group}:N",
+                title=None,
+                sort=groups,
+                header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start"),
+            )
+        )
         .properties(
             description=(
-                f"Histograms of {field}, one per {group} ({', '.join(groups)}), side by side on "
-                "the same bins"
+                f"Histograms of {field}, one per {group} ({', '.join(groups)}), one above the "
+                "other on the same bins"
                 + ("; the dashed line is the global minimum." if rule is not None else ".")
             )
         )
@@ -359,7 +397,7 @@ def good_enough_chart(gap: np.ndarray, within: float, height: int = 300) -> alt.
     top = max(100.0, float(df["shortfall"].max()) if len(df) else 100.0)
     line = (
         alt.Chart(df)
-        .mark_line(interpolate="step-after", strokeWidth=2.5, color=PALETTE[4])
+        .mark_line(interpolate="step-after", strokeWidth=2.5, color=PALETTE[0])
         .encode(
             x=alt.X(
                 "shortfall:Q",
@@ -396,7 +434,7 @@ def good_enough_chart(gap: np.ndarray, within: float, height: int = 300) -> alt.
 # -- networks -----------------------------------------------------------------------------------
 STALLED, SOLVED = "stalled", "near the best"
 #: Outcome colours, the same in every network chart: stalled orange, near the best sky blue.
-OUTCOME_DOMAIN, OUTCOME_RANGE = [STALLED, SOLVED], [PALETTE[0], PALETTE[1]]
+OUTCOME_DOMAIN, OUTCOME_RANGE = [STALLED, SOLVED], [PALETTE[1], PALETTE[5]]
 
 
 def net_frame(steps, values: np.ndarray, stalled: np.ndarray, name: str) -> pd.DataFrame:
@@ -487,10 +525,11 @@ def outcome_histogram(
 
 
 def boundary_chart(
-    xs, ys, prob: np.ndarray, X: np.ndarray, y: np.ndarray, title: str, size: int = 230
+    xs, ys, prob: np.ndarray, X: np.ndarray, y: np.ndarray, title: str, side: int = 230
 ) -> alt.LayerChart:
-    """A network's probability of class 1 over the plane (blue–orange bands), the 0.5 boundary
-    where the colour turns, and the data (class 0 circles, class 1 crosses)."""
+    """A network's probability of class 1 over the plane (blue–orange bands on one fixed scale,
+    so charts side by side compare), the 0.5 boundary where the colour turns, and the data
+    (class 0 circles, class 1 crosses); true to scale."""
     gx, gy = np.meshgrid(xs, ys)
     hx, hy = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
     # Cells overlap by a quarter cell so that no anti-aliased seams show between them.
@@ -521,7 +560,9 @@ def boundary_chart(
             ),
             y2="y2:Q",
             color=alt.Color(
-                "p:Q", scale=scale, legend=alt.Legend(title="P(class 1)", format=".1f")
+                "p:Q",
+                scale=scale,
+                legend=alt.Legend(title="P(class 1)", format=".1f", orient="bottom"),
             ),
         )
     )
@@ -529,7 +570,7 @@ def boundary_chart(
         {"x": X[:, 0], "y": X[:, 1], "class": np.where(y > 0.5, "class 1", "class 0")}
     )
     domain = ["class 0", "class 1"]
-    legend = alt.Legend(orient="right", title=None)
+    legend = alt.Legend(orient="top", title=None, direction="horizontal")
     dots = (
         alt.Chart(pts)
         .mark_point(filled=True, size=34, strokeWidth=0.8)
@@ -546,9 +587,7 @@ def boundary_chart(
             tooltip=["class:N"],
         )
     )
-    return alt.layer(heat, dots).properties(
-        width=size,
-        height=size,
+    chart = alt.layer(heat, dots).properties(
         title=title,
         description=(
             f"{title}: the network's probability of class 1 over the plane, blue for class 0 and "
@@ -556,19 +595,4 @@ def boundary_chart(
             "class 1)."
         ),
     )
-
-
-def boundary_row(
-    xs, ys, probs: dict, titles: dict, X: np.ndarray, y: np.ndarray
-) -> alt.HConcatChart:
-    """The boundary charts of several networks side by side, one shared colour scale."""
-    panels = [boundary_chart(xs, ys, probs[k], X, y, titles[k]) for k in probs]
-    return (
-        alt.hconcat(*panels)
-        .resolve_scale(color="shared")
-        .properties(
-            description=(
-                "Decision boundaries side by side: " + "; ".join(titles[k] for k in probs) + "."
-            )
-        )
-    )
+    return true_to_scale(chart, (xs[0] - hx, xs[-1] + hx), (ys[0] - hy, ys[-1] + hy), side)

@@ -293,18 +293,46 @@ def class_experiment(e: Experiment) -> tuple[str, str]:
     return name, f"one restart each on {surface}, {by} at η = {e.lr:g}, {e.steps} steps"
 
 
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
 def my_restart(e: Experiment, seed: int) -> dict[str, object]:
-    """One restart from a student's own seed, as the class's experiment keeps it: the start,
-    the final loss (None if it diverged), whether it reached a global minimum, and where."""
+    """One restart from a student's own seed, as the class's experiment keeps it: the start and
+    the end point, the final loss (None if it diverged), whether it reached a global minimum,
+    and where."""
     r = _restart_runs(e.surface, e.formula, e.optimizer, e.lr, e.hyper, e.steps, seed, 1)
-    loss = float(r.final_loss[0])
+    x, y = r.ends[0]
     return {
-        "loss": loss if math.isfinite(loss) else None,
+        "loss": _finite(float(r.final_loss[0])),
         "success": bool(r.success[0]),
         "x0": float(r.starts[0, 0]),
         "y0": float(r.starts[0, 1]),
+        "x": _finite(float(x)),
+        "y": _finite(float(y)),
         "ended": basins.OUTCOMES.get(int(r.codes[0]), "a listed minimum"),
     }
+
+
+#: The class view's basin map, redrawn on every student's page every few seconds: at most this
+#: many cells a side (every k-th cell of section 1's map), so that it stays light to send.
+CLASS_MAP_CELLS = 40
+
+
+def coarse_map(m: basins.BasinMap) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every k-th cell of the map (xs, ys, codes), at most CLASS_MAP_CELLS a side."""
+    k = max(1, math.ceil(len(m.xs) / CLASS_MAP_CELLS))
+    return m.xs[::k], m.ys[::k], m.codes[::k, ::k]
+
+
+def class_ends(outcomes) -> tuple[tuple[float, float, bool], ...]:
+    """The end points of the class's restarts (outcomes as my_restart keeps them), with whether
+    each reached a global minimum; runs that left no finite point are left out."""
+    return tuple(
+        (float(o["x"]), float(o["y"]), bool(o.get("success")))
+        for o in outcomes
+        if isinstance(o.get("x"), (int, float)) and isinstance(o.get("y"), (int, float))
+    )
 
 
 #: The fresh pool behind the measured chance of success has the seed `seed + FRESH_SEED`: beyond
@@ -616,15 +644,22 @@ def _network_runs(
     )
 
 
-def network_runs(s: Network, optimizer=None, progress=None) -> basins.NetRestarts:
-    """R networks trained at once; `optimizer` is the page's picker result (absent in the
-    warm-up, which uses the step and settings the picker shows by default)."""
+def _net_optimizer(s: Network, optimizer=None) -> tuple[str, float, tuple]:
+    """The network's optimiser, step and settings: the page's picker result, or (in the warm-up)
+    the step and settings the picker shows by default."""
     if optimizer is None:
         name = s.optimizer
         lr = s.lr or net_default_lr(name) or optimizers.info(name).default_lr
-        hyper = controls.default_hyper(name)
-    else:
-        name, lr, hyper = optimizer.name, optimizer.lr, optimizer.hyper
+        return name, float(lr), controls.default_hyper(name)
+    return optimizer.name, float(optimizer.lr), optimizer.hyper
+
+
+def network_runs(
+    s: Network, optimizer=None, progress=None, restarts: int | None = None, seed: int | None = None
+) -> basins.NetRestarts:
+    """R networks trained at once (or `restarts` from `seed`, a student's own in the class room);
+    `optimizer` is the page's picker result (absent in the warm-up)."""
+    name, lr, hyper = _net_optimizer(s, optimizer)
     return _network_runs(
         str(s.dataset),
         NET_POINTS,
@@ -633,14 +668,59 @@ def network_runs(s: Network, optimizer=None, progress=None) -> basins.NetRestart
         int(s.layers),
         str(s.activation),
         str(s.loss),
-        int(s.restarts),
+        int(s.restarts if restarts is None else restarts),
         int(s.steps),
         name,
-        float(lr),
+        lr,
         hyper,
-        int(s.seed),  # a number input holds a float
+        int(s.seed if seed is None else seed),  # a number input holds a float
         _progress=progress,
     )
+
+
+#: A restart stalled when it did not get this share of the way from the typical starting loss
+#: down to the best restart (basins.net_restarts' rule).
+STALL = 0.1
+
+
+def network_threshold(r: basins.NetRestarts) -> float:
+    """The final loss a restart needs not to stall among the section's restarts `r`: within
+    STALL of the way from their typical start down to their best (NaN when none trained)."""
+    codes = np.where(r.diverged, basins.DIVERGED, basins.ELSEWHERE)
+    g = basins.good_enough(r.curves[0], r.final_loss, codes, within=STALL)
+    return g.best + STALL * (g.reference - g.best)
+
+
+def class_network_experiment(s: Network, optimizer=None) -> tuple[str, str]:
+    """The class room's experiment for section 5: a name that only restarts of the same network,
+    data and training share, and against the same section's restarts (their R and seed set the
+    loss that counts as success); each student trains one network from their own seed."""
+    name, lr, hyper = _net_optimizer(s, optimizer)
+    same = repr((*s.values().items(), name, lr, hyper))
+    code = f"netrestart-{hashlib.sha256(same.encode()).hexdigest()[:16]}"
+    shape = "-".join(map(str, (2, *(s.width,) * s.layers, 1)))
+    by = optimizers.info(name).label
+    how = f"{by} at η = {lr:g}, {s.steps} steps"
+    return code, f"one restart each of a {shape} {s.activation} network, {how}"
+
+
+def my_network_restart(s: Network, optimizer, seed: int) -> dict[str, object]:
+    """One network restart from a student's own seed (its data's jitter and first weights),
+    as the class's experiment keeps it: final loss (None if it diverged), training accuracy,
+    the first recorded step at the section's success loss (None: never), and success: it got
+    there, the level of the best of the section's restarts, as the page counts not stalling."""
+    threshold = network_threshold(network_runs(s, optimizer))
+    r = network_runs(s, optimizer, restarts=1, seed=seed)
+    loss = float(r.final_loss[0])
+    ok = math.isfinite(loss) and not bool(r.diverged[0])
+    hit = np.flatnonzero(r.curves[:, 0] <= threshold)
+    return {
+        "loss": loss if ok else None,
+        "accuracy": float(r.accuracy[0]),
+        "steps": int(r.curve_steps[hit[0]]) if hit.size else None,
+        "threshold": float(threshold) if math.isfinite(threshold) else None,
+        "success": ok and loss <= threshold,
+    }
 
 
 def is_xor_221(s: Network) -> bool:

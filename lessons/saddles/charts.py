@@ -37,9 +37,10 @@ SHAPES = [
 ]
 
 
-def _legend(title: str, columns: int = 3) -> alt.Legend:
-    """Legends go under the plot, so that charts side by side keep their width."""
-    return alt.Legend(title=title, orient="bottom", columns=columns, labelLimit=360)
+def _legend(title: str, columns: int = 2, orient: str = "bottom") -> alt.Legend:
+    """Legends go under (or over) the plot, so that charts side by side keep their width; a
+    second legend goes over it, as two below would sit side by side, wider than a phone."""
+    return alt.Legend(title=title, orient=orient, columns=columns, labelLimit=360)
 
 
 def _scale(runs: list[str], values: list) -> alt.Scale:
@@ -81,7 +82,7 @@ def path_map(
     slider's markers; the saddle (x, y) as a black diamond if given, and with `bounds` the click
     selection "start" (charts.click_layer) that sets the runs' start point."""
     _, marker = scrub_marker(paths, int(paths["step"].max()))
-    layers = [surface_heatmap(xs, ys, z, height=420), minima_layer(minima), paths_layer(paths)]
+    layers = [surface_heatmap(xs, ys, z), minima_layer(minima), paths_layer(paths)]
     if saddle is not None:
         layers.append(saddle_marker(*saddle))
     layers.append(marker)
@@ -93,20 +94,21 @@ def path_map(
 def escape_chart(
     measured: pd.DataFrame,
     theory: pd.DataFrame | None,
-    max_steps: int,
     log_y: bool = False,
     title: str = "",
     height: int = 320,
 ) -> alt.Chart:
-    """Steps to escape against ε (log axis, smaller ε to the right), one marker per run and ε;
-    runs that had not escaped when they stopped sit at their last step as hollow markers.
+    """Steps to escape against ε (log axis, smaller ε to the right), one marker per run and ε.
+    A run that stopped before escaping (Newton's runs are capped) is no escape time: it is drawn
+    as a hollow upward triangle at its cap, labelled "did not escape within N steps".
 
     measured: run, eps, steps (escape step, or the run's length), escaped (bool).
     theory: line, eps, steps — drawn as dashed black lines.
     """
+    capped = "did not escape within " + measured["steps"].astype(int).astype(str) + " steps"
     df = measured.assign(
         run=measured["run"].astype(str),
-        status=np.where(measured["escaped"], "escaped", "not escaped when the run ended"),
+        status=np.where(measured["escaped"], "escaped", capped),
     )
     runs = _runs(df)
     x = alt.X(
@@ -128,14 +130,23 @@ def escape_chart(
     )
     lines = base.mark_line(strokeWidth=1.5, opacity=0.6).transform_filter("datum.escaped")
     hit = base.mark_point(filled=True, size=70, opacity=1).transform_filter("datum.escaped")
-    miss = base.mark_point(filled=False, size=70, strokeWidth=2, opacity=1).transform_filter(
-        "!datum.escaped"
+    miss = (
+        base.mark_point(filled=False, size=90, strokeWidth=2, opacity=1)
+        .encode(shape=alt.value("triangle-up"))
+        .transform_filter("!datum.escaped")
     )
     layers = [lines, hit, miss]
-    desc = (
-        f"Steps each run needed to escape against ε on a log axis, for {len(runs)} runs; "
-        f"hollow markers: not escaped when the run ended (at most {max_steps} steps)."
-    )
+    desc = f"Steps each run needed to escape against ε on a log axis, for {len(runs)} runs."
+    misses = df[~df["escaped"]]
+    if len(misses):
+        # One label per cap, at the plot's left edge just above the cap's row of triangles.
+        caps = misses.drop_duplicates("status")[["steps", "status"]]
+        layers.append(
+            alt.Chart(caps)
+            .mark_text(align="left", baseline="bottom", dy=-8, fontSize=12, fontWeight="bold")
+            .encode(x=alt.value(4), y=y, text="status:N")
+        )
+        desc += " Hollow triangles: " + "; ".join(caps["status"]) + "."
     if theory is not None and len(theory):
         names = _runs(theory, "line")
         layers.insert(
@@ -146,7 +157,7 @@ def escape_chart(
                 x=x,
                 y=y,
                 strokeDash=alt.StrokeDash(
-                    "line:N", scale=_scale(names, DASHES[1:]), legend=_legend("theory")
+                    "line:N", scale=_scale(names, DASHES[1:]), legend=_legend("theory", 1, "top")
                 ),
                 tooltip=[
                     "line:N",

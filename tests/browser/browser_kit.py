@@ -7,7 +7,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -15,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+
+from deploy.serve import streamlit_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,14 +43,20 @@ DRAWN = (
 )
 
 
-def chromium_path() -> str:
-    path = shutil.which("chromium")
+def debian_tool(name: str) -> str:
+    """The path of a Debian package's program the tests drive (skipped without it, except in
+    CI, where it is an error)."""
+    path = shutil.which(name) or shutil.which(name, path="/usr/sbin")
     if path:
         return path
-    reason = "Debian's chromium is not installed: `bash scripts/test.sh` installs it"
+    reason = f"Debian's {name} is not installed: `bash scripts/test.sh` installs it"
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+def chromium_path() -> str:
+    return debian_tool("chromium")
 
 
 def free_port() -> int:
@@ -63,19 +70,7 @@ def start_server(port: int, warm_up: bool = False) -> subprocess.Popen:
     Without `warm_up` the lessons' start-up warm-up (a minute of CPU) is off."""
     log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
+        streamlit_command(port),
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -38,8 +38,9 @@ def test_every_surface_draws_its_basin_map(page, app_url, key):
 def test_network_section_draws_three_boundaries(page, app_url):
     errors = open_lesson(page, app_url, network_restarts="16", network_steps="500")
     # Map, histogram, best-after-k, success, noise, good enough; then the network's histogram,
-    # its best / median / worst boundaries (one chart), loss curves and weight norms.
-    assert page.locator(CHARTS).count() == 10
+    # its best / median / worst boundaries (one chart each: side by side, they wrap on a
+    # phone), loss curves and weight norms.
+    assert page.locator(CHARTS).count() == 12
     assert page.get_by_text("Hamey (1998)", exact=False).count() > 0
     assert metric_value(page, "Weights per network") == "9"
     no_errors(page, errors)
