@@ -13,7 +13,7 @@ from core import curvature
 from lessons.convex import charts as views
 from lessons.convex import compute as lesson
 from lessons.convex.compute import PAGE, Descent, Evidence, Run
-from ui import charts, classroom, controls, gate, settings
+from ui import charts, classroom, controls, gate, room, settings
 from ui.cached_charts import draw
 from ui.text import load
 
@@ -241,6 +241,8 @@ def predict_section() -> None:
 def main() -> None:
     classroom.page_setup(text("title"), text("idea"))
     classroom.scenes(PAGE, lesson.SCENES)
+    if room.member():  # in a class, the poll comes before the runs that answer it
+        predict_section()
     pick, about = st.columns([2, 3])
     with pick:
         choice = controls.surface_picker(P, Descent.surface)
@@ -262,7 +264,8 @@ def main() -> None:
     st.markdown(text("notice", **lesson.notice_numbers()))
     st.subheader("Try this")
     st.markdown(text("try"))
-    predict_section()
+    if not room.member():
+        predict_section()
     classroom.references(lesson.items(text("references")))
 
 

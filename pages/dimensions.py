@@ -26,7 +26,7 @@ from lessons.dimensions.compute import (
     StyblinskiTang,
     Sweep,
 )
-from ui import classroom, controls, settings
+from ui import classroom, controls, room, settings
 from ui.cached_charts import draw
 from ui.text import load
 
@@ -118,9 +118,24 @@ def matrices_section() -> None:
         st.caption(text("matrices_caption", **words))
 
 
+def predict_section() -> None:
+    """The page's question: at the end, or first in a class room."""
+    question = lesson.prediction()
+    classroom.predict(
+        PAGE,
+        text("predict_question", **question),
+        question["options"],
+        question["answer"],
+        text("predict_answer", **question),
+    )
+
+
 @st.fragment
 @classroom.guarded
 def styblinski_tang_section() -> None:
+    if not room.revealed(PAGE):  # in a class, this section answers the question: not yet
+        room.until_revealed(PAGE)
+        return
     with classroom.controls("Dimension"):
         top = dims.MAX_ST_DIM
         help_ = f"3^d critical points: up to 3^{top} = {3**top:,}."
@@ -239,6 +254,8 @@ classroom.scenes(PAGE, SCENES)
 classroom.glossary(text("words"))
 st.session_state[f"_{PAGE}_frames"] = {}
 
+if room.member():  # in a class, the poll comes before the section that answers it
+    predict_section()
 st.header("Space gets strange")
 distance_section()
 grid_section()
@@ -255,14 +272,8 @@ st.header("What to notice")
 st.markdown(text("notice"))
 st.header("Try this")
 st.markdown(text("try", size_8=lesson.network_size(8)))
-question = lesson.prediction()
-classroom.predict(
-    PAGE,
-    text("predict_question", **question),
-    question["options"],
-    question["answer"],
-    text("predict_answer", **question),
-)
+if not room.member():
+    predict_section()
 classroom.export(
     PAGE,
     st.session_state.get(f"_{PAGE}_frames", {}),

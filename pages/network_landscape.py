@@ -80,6 +80,9 @@ def train_section(s: Setup) -> views.Trained:
 @st.fragment
 @classroom.guarded
 def line_section(s: Setup) -> None:
+    if not room.revealed(PAGE):  # in a class, these lines answer the question: not yet
+        room.until_revealed(PAGE)
+        return
     log_y = settings.toggle(Lines, "log_loss", "Log scale for the loss")
     df = lesson.lines(s)
     n = lesson.line_numbers(s)
@@ -243,6 +246,8 @@ def main() -> None:
     if result is None:
         st.info(text("no_training"), icon=":material/info:")
     else:
+        if room.member():  # in a class, the poll comes before the lines that answer it
+            predict_section(setup)
         st.header("Straight lines through weight space")
         line_section(setup)
         st.header("Slices around the solution")
@@ -256,7 +261,7 @@ def main() -> None:
     notice_section(setup)
     st.header("Try this")
     st.markdown(text("try"))
-    if result is not None:
+    if result is not None and not room.member():
         predict_section(setup)
     frames = lesson.export_frames(setup, Slices.from_state())
     values = lesson.exported(classroom.current_settings(*lesson.SECTIONS), setup)

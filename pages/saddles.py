@@ -12,7 +12,7 @@ from core import data, optimizers
 from lessons.saddles import charts as views
 from lessons.saddles import compute as lesson
 from lessons.saddles.compute import PAGE, Escape, Monkey, Plateau
-from ui import classroom, controls, gate, settings
+from ui import classroom, controls, gate, room, settings
 from ui.cached_charts import draw
 from ui.text import load
 
@@ -96,6 +96,16 @@ def escape_section() -> None:
         saddle_section(choice, found[near], near, runs, e)
 
 
+def escape_steps(sd, view) -> None:
+    draw(st, views.escape_chart, view.measured, view.theory)
+    for line in view.slopes:
+        shown = "—" if line.measured is None else f"{line.measured:.1f}"
+        st.markdown(text("slope_line", **{**line._asdict(), "measured": shown}))
+    st.markdown(text("why_line"))
+    if sd.degenerate:
+        st.info(text("degenerate_no_line"), **INFO)
+
+
 def saddle_section(choice, sd, near: int, runs, e: Escape) -> None:
     s = choice.surface
     results = run_each(runs, lambda run: lesson.escape_batch(choice, near, run, e))
@@ -114,14 +124,10 @@ def saddle_section(choice, sd, near: int, runs, e: Escape) -> None:
         if note:
             st.caption(text(note[0], **note[1]))
     with classroom.section("Steps to escape against the push ε"):
-        measured = view.measured
-        draw(st, views.escape_chart, measured, view.theory)
-        for line in view.slopes:
-            shown = "—" if line.measured is None else f"{line.measured:.1f}"
-            st.markdown(text("slope_line", **{**line._asdict(), "measured": shown}))
-        st.markdown(text("why_line"))
-        if sd.degenerate:
-            st.info(text("degenerate_no_line"), **INFO)
+        if room.revealed(PAGE):  # in a class, this answers the question: after the reveal
+            escape_steps(sd, view)
+        else:
+            room.until_revealed(PAGE)
     with classroom.section("Slope and loss along the way"):
         slope_col, loss_col = st.columns(2)
         paths, marks = view.paths, view.marks
@@ -138,7 +144,7 @@ def saddle_section(choice, sd, near: int, runs, e: Escape) -> None:
              domain=(0.0, 1.0))  # fmt: skip
         st.caption(text("index_caption"))
     st.markdown(text("methods"))
-    frames = {"Paths from the chosen push": paths, "Escape steps against the push": measured}
+    frames = {"Paths from the chosen push": paths, "Escape steps against the push": view.measured}
     classroom.export(f"{PAGE}_escape", frames, classroom.current_settings(*SECTIONS))
 
 
@@ -267,6 +273,8 @@ def main() -> None:
     classroom.page_setup(text("title"), text("idea"))
     classroom.scenes(PAGE, lesson.SCENES)
     classroom.glossary(text("words"))
+    if room.member():  # in a class, the poll comes before the section that answers it
+        predict_section()
     st.header("Leaving a saddle")
     escape_section()
     st.header("A degenerate saddle is much slower")
@@ -277,7 +285,8 @@ def main() -> None:
     st.markdown(text("notice", plateau_notice=lesson.plateau_notice()))
     st.header("Try this")
     st.markdown(text("try"))
-    predict_section()
+    if not room.member():
+        predict_section()
     classroom.references(lesson.items(text("references")))
 
 

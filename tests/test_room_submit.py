@@ -12,8 +12,11 @@ import pytest
 import torch
 from page_kit import run, texts
 from streamlit.testing.v1 import AppTest
+from test_page_dimensions import LIGHT as DIMENSIONS_LIGHT
+from test_page_network_landscape import LIGHT as NETWORK_LIGHT
 from test_page_practice import LIGHT as PRACTICE_LIGHT
 from test_page_practice import charts
+from test_page_saddles import LIGHT as SADDLES_LIGHT
 from test_room_page import LIGHT, open_app, rooms_db, start_class, submit, warnings  # noqa: F401
 
 from core import surfaces
@@ -209,3 +212,39 @@ def test_in_a_room_what_answers_the_question_waits_for_the_reveal(page):
     for at in (teacher, student):
         assert not any(HIDDEN in i.value for i in at.info)
         assert lesson_charts(at) >= lesson_charts(alone)
+
+
+#: The other pages, with light settings: in a room their question moves up, and on all but
+#: Convex (whose answer is its own run, told in the answer's words) a section waits for it.
+
+MOVED = {
+    "pages/convex.py": ({}, False),
+    "pages/saddles.py": (SADDLES_LIGHT, True),
+    "pages/dimensions.py": (DIMENSIONS_LIGHT, True),
+    "pages/network_landscape.py": (NETWORK_LIGHT, True),
+}
+
+
+def question_at(at: AppTest) -> int:
+    return next(i for i, e in enumerate(at.markdown) if "Predict first" in e.value)
+
+
+@pytest.mark.parametrize("page", MOVED)
+def test_in_a_room_every_question_comes_first_and_its_answer_waits(page):
+    light, hides = MOVED[page]
+    alone = open_app(light, page)
+    teacher, m = start_class()
+    teacher.switch_page(page)
+    teacher.query_params.update(light)
+    run(teacher)
+    student = open_app({"room": m.code, **light}, page)
+    assert question_at(student) < question_at(alone)
+    assert not any(HIDDEN in i.value for i in alone.info)
+    assert any(HIDDEN in i.value for i in student.info) == hides
+    if hides:
+        assert lesson_charts(student) < lesson_charts(alone)
+        next(b for b in teacher.button if b.label.startswith("Reveal")).click()
+        run(teacher)
+        run(student)
+        assert not any(HIDDEN in i.value for i in student.info)
+        assert lesson_charts(student) >= lesson_charts(alone)
