@@ -199,6 +199,18 @@ class Student:
         return {}
 
 
+def connect(url: str, headers: dict | None = None):
+    """A browser tab's websocket to the server (`async with`), as Streamlit's client opens it."""
+    return websockets.connect(
+        url,
+        subprotocols=["streamlit"],
+        max_size=None,
+        open_timeout=60,
+        ping_timeout=None,
+        additional_headers=headers or {},
+    )
+
+
 async def replica_cookie(ws_url: str) -> tuple[str, str]:
     """Open the app's address as a browser does: HAProxy answers with its replica cookie.
     Returns the cookie and the replica's name."""
@@ -217,14 +229,7 @@ async def one_student(i: int, urls: list[str], args, out: Results, deadline: flo
             url, headers = urls[0], {"Cookie": cookie}
         else:  # student i on replica i mod K, as sticky sessions would
             url, headers, replica = urls[i % len(urls)], {}, str(i % len(urls))
-        async with websockets.connect(
-            url,
-            subprotocols=["streamlit"],
-            max_size=None,
-            open_timeout=60,
-            ping_timeout=None,
-            additional_headers=headers,
-        ) as ws:
+        async with connect(url, headers) as ws:
             s = Student(ws, replica)
             out.replica_of[i] = replica
             for page in args.pages:
@@ -340,9 +345,7 @@ async def before_class(url: str, pid: int) -> str:
     """The instructor opens Home before the class (which starts the server's warm-up: every
     lesson's default view and scenes), then waits until the server's CPU is idle."""
     t0, cpu0 = time.perf_counter(), cpu_seconds(pid)
-    async with websockets.connect(
-        url, subprotocols=["streamlit"], max_size=None, open_timeout=60
-    ) as ws:
+    async with connect(url) as ws:
         await Student(ws, "").rerun("")
     quiet, last = 0, cpu_seconds(pid)
     while quiet < 3 and time.perf_counter() - t0 < WARM_UP_LIMIT_S:

@@ -29,11 +29,10 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_class import Student, before_class, pct, replica_cookie, start_served  # noqa: E402
+from load_class import Student, before_class, connect, pct, replica_cookie, start_served  # noqa: E402
 
 from rooms.store import Store  # noqa: E402
 from ui.room import VIEW_EVERY_S  # noqa: E402
@@ -56,14 +55,7 @@ def _view(s: Student) -> tuple[str, int] | None:
 
 async def _session(url: str, query: str) -> tuple[Student, object]:
     cookie, replica = await replica_cookie(url)
-    ws = await websockets.connect(
-        url,
-        subprotocols=["streamlit"],
-        max_size=None,
-        open_timeout=60,
-        ping_timeout=None,
-        additional_headers={"Cookie": cookie},
-    )
+    ws = await connect(url, {"Cookie": cookie})
     s = Student(ws, replica, query)
     await s.rerun(PAGE)
     return s, ws
